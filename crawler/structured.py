@@ -1,0 +1,127 @@
+"""Machine-readable metadata of an HTML page: JSON-LD, OpenGraph, and the <link> relations.
+
+CMSs put their most reliable facts here (Yoast's JSON-LD graph, article:published_time, the
+canonical URL, hreflang alternates), so spiders read this before any theme-dependent selector.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+__all__ = ["PageMetadata", "page_metadata"]
+
+_ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report", "WebPage", "CreativeWork"}
+_MAX_JSON_LD_BYTES = 1_000_000
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    language: str | None = None
+    canonical_url: str | None = None
+    shortlink: str | None = None
+    api_root: str | None = None
+    json_alternate: str | None = None
+    next_page: str | None = None
+    title: str | None = None
+    description: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    sections: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    alternates: dict[str, str] = field(default_factory=dict)  # hreflang -> absolute URL
+    json_ld_type: str | None = None
+
+    @property
+    def wordpress_id(self) -> int | None:
+        """The post id WordPress exposes in the shortlink or the JSON alternate."""
+        for url in (self.shortlink, self.json_alternate):
+            match = re.search(r"[?&]p=(\d+)|/wp/v2/(?:posts|pages)/(\d+)", url or "")
+            if match:
+                return int(match.group(1) or match.group(2))
+        return None
+
+
+def page_metadata(html: Selector, base_url: str) -> PageMetadata:
+    meta = PageMetadata()
+    absolute = lambda href: urljoin(base_url, href.strip()) if href else None  # noqa: E731
+    meta.language = html.xpath("/html/@lang").get() or _og(html, "og:locale")
+    meta.canonical_url = absolute(html.css("link[rel=canonical]::attr(href)").get())
+    meta.shortlink = absolute(html.css("link[rel=shortlink]::attr(href)").get())
+    meta.api_root = absolute(html.xpath("//link[@rel='https://api.w.org/']/@href").get())
+    meta.json_alternate = absolute(
+        html.css("link[rel=alternate][type='application/json']::attr(href)").get()
+    )
+    meta.next_page = absolute(html.css("head link[rel=next]::attr(href)").get())
+    for link in html.css("link[rel=alternate][hreflang]"):
+        lang, href = link.attrib.get("hreflang", "").lower(), link.attrib.get("href")
+        if lang and href and lang != "x-default":
+            meta.alternates[lang] = absolute(href) or href
+    meta.title = _og(html, "og:title")
+    meta.description = (
+        _og(html, "og:description") or html.css("meta[name=description]::attr(content)").get()
+    )
+    meta.published = _og(html, "article:published_time")
+    meta.modified = _og(html, "article:modified_time")
+    canonical_og = _og(html, "og:url")
+    if canonical_og and not meta.canonical_url:
+        meta.canonical_url = absolute(canonical_og)
+    _read_json_ld(html, meta)
+    return meta
+
+
+def _og(html: Selector, prop: str) -> str | None:
+    value = html.css(f"meta[property='{prop}']::attr(content)").get()
+    return value.strip() if value and value.strip() else None
+
+
+def _read_json_ld(html: Selector, meta: PageMetadata) -> None:
+    for script in html.css("script[type='application/ld+json']::text").getall():
+        if len(script) > _MAX_JSON_LD_BYTES:
+            continue
+        try:
+            document = json.loads(script)
+        except ValueError:
+            continue
+        for node in _nodes(document):
+            types = node.get("@type")
+            types = set(types) if isinstance(types, list) else {types}
+            if not types & _ARTICLE_TYPES:
+                continue
+            # An Article beats the WebPage around it; keep the first Article found.
+            if meta.json_ld_type and meta.json_ld_type != "WebPage":
+                continue
+            meta.json_ld_type = "WebPage" if types == {"WebPage"} else "Article"
+            meta.title = _text(node.get("headline")) or _text(node.get("name")) or meta.title
+            meta.published = _text(node.get("datePublished")) or meta.published
+            meta.modified = _text(node.get("dateModified")) or meta.modified
+            meta.language = meta.language or _text(node.get("inLanguage"))
+            meta.sections = _strings(node.get("articleSection")) or meta.sections
+            meta.keywords = _strings(node.get("keywords")) or meta.keywords
+
+
+def _nodes(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, list):
+        return [n for item in document for n in _nodes(item)]
+    if isinstance(document, dict):
+        if "@graph" in document:
+            return _nodes(document["@graph"])
+        return [document]
+    return []
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return []

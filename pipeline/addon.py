@@ -1,0 +1,81 @@
+"""Scrapy add-on that applies citywatch.toml to every crawler.
+
+It is the one place where config becomes Scrapy settings, so `citywatch crawl` and a bare
+`scrapy crawl <source key>` from the project root crawl with the same politeness, database and
+sources. Settings given on the command line (``-s``) still win: they have a higher priority than
+``addon``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pipeline.config import Config, load_config
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+    from typing_extensions import Self
+
+__all__ = ["CitywatchAddon", "scrapy_settings_for"]
+
+PRIORITY = "addon"
+ITEM_PIPELINES = {
+    "pipeline.normalise.NormalisePipeline": 300,
+    "pipeline.store.StorePipeline": 800,
+}
+
+
+class CitywatchAddon:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def update_settings(self, settings: Settings) -> None:
+        config = load_config(
+            settings.get("CITYWATCH_CONFIG") or None, db_url=settings.get("CITYWATCH_DB_URL") or None
+        )
+        name = getattr(self.crawler.spidercls, "name", "")
+        for key, value in scrapy_settings_for(config, name).items():
+            if key == "ITEM_PIPELINES":
+                for path, order in value.items():
+                    settings["ITEM_PIPELINES"][path] = order
+            else:
+                settings.set(key, value, priority=PRIORITY)
+
+
+def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
+    """Scrapy settings for one crawler: global politeness, then the source's own overrides."""
+    source = next((s for s in config.sources if s.spider == spider_name), None)
+
+    def value(name: str) -> Any:
+        return config.source_setting(source, name) if source else config.settings[name]
+
+    settings: dict[str, Any] = {
+        "USER_AGENT": value("crawl.user_agent"),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": value("crawl.concurrency_per_host"),
+        "DOWNLOAD_DELAY": value("crawl.download_delay"),
+        "ROBOTSTXT_OBEY": value("crawl.obey_robots"),
+        "DOWNLOAD_TIMEOUT": value("crawl.timeout"),
+        "RETRY_TIMES": value("crawl.retry_times"),
+        "CLOSESPIDER_PAGECOUNT": value("crawl.max_pages"),
+        "DOWNLOAD_MAXSIZE": config.settings["crawl.max_response_bytes"],
+        "CITYWATCH_ALLOW_PRIVATE_NETWORKS": config.settings["crawl.allow_private_networks"],
+        "CITYWATCH_DATABASE_URL": config.database_url,
+        "CITYWATCH_BATCH_SIZE": config.settings["changes.batch_size"],
+        "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings["changes.missed_runs_before_removal"],
+    }
+    if source is not None:
+        settings["CITYWATCH_SOURCE"] = {
+            "key": source.key,
+            "name": source.name,
+            "spider": source.spider,
+            "start_urls": list(source.start_urls),
+            "enabled": source.enabled,
+            "options": dict(source.options),
+        }
+        settings["ITEM_PIPELINES"] = dict(ITEM_PIPELINES)
+    return settings

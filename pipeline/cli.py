@@ -1,0 +1,299 @@
+"""The `citywatch` command: a thin layer over functions the tests call directly.
+
+Exit codes: 0 success; 1 a crawl run failed or did not complete; 2 usage, config or database
+setup problem (one line on stderr says which file, key or URL). Logs go to stderr, results to
+stdout or to the file given with ``-o``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import CONFIG_FILENAME, Config, ConfigError, default_config_text, load_config
+from pipeline.settings_table import SETTINGS
+from storage.errors import StorageError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+stderr = Console(stderr=True, highlight=False)
+
+
+class Context:
+    def __init__(self, config_path: str | None, db_url: str | None, verbose: int) -> None:
+        self.config_path = config_path
+        self.db_url = db_url
+        self.verbose = verbose
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path, db_url=self.db_url)
+        return self._config
+
+    @property
+    def log_level(self) -> str:
+        return {0: "WARNING", 1: "INFO"}.get(self.verbose, "DEBUG")
+
+
+class CitywatchGroup(click.Group):
+    """Turns the errors a user can fix into one line and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StorageError) as exc:
+            stderr.print(f"citywatch: error: {exc}", markup=False, soft_wrap=True)
+            sys.exit(EXIT_USAGE)
+
+
+def _settings_help() -> str:
+    return "\n".join(f"  {row.name} (default {row.default!r})" for row in SETTINGS)
+
+
+@click.group(cls=CitywatchGroup, epilog="Settings of citywatch.toml:\n\n" + _settings_help())
+@click.option("--config", "config_path", envvar="CITYWATCH_CONFIG", metavar="PATH",
+              help=f"Config file (default: ./{CONFIG_FILENAME} if present, else the packaged one).")
+@click.option("--db", "db_url", metavar="URL",
+              help="Database URL, beating the config and $CITYWATCH_DB_URL.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv: debug).")
+@click.version_option(package_name="citywatch")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbose: int) -> None:
+    """citywatch: keep a catalogue of city-network knowledge platforms true.
+
+    \b
+    Example, offline, against bundled replica sites:
+      citywatch demo
+    Example, for real:
+      citywatch config init && citywatch init && citywatch crawl && citywatch report
+    """
+    ctx.obj = Context(config_path, db_url, verbose)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+# -- config -------------------------------------------------------------------------------
+
+
+@main.group("config")
+def config_group() -> None:
+    """Write or check the config file."""
+
+
+@config_group.command("init")
+@click.option("-o", "--output", default=CONFIG_FILENAME, show_default=True, metavar="PATH")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def config_init(output: str, force: bool) -> None:
+    """Write the default config (the real platform URLs) to PATH.
+
+    \b
+    Example:
+      citywatch config init -o citywatch.toml
+    """
+    path = Path(output)
+    if path.exists() and not force:
+        raise ConfigError(f"{output}: already exists (use --force to overwrite)")
+    path.write_text(default_config_text(), "utf-8")
+    click.echo(f"wrote {output}")
+
+
+@config_group.command("check")
+@pass_context
+def config_check(obj: Context) -> None:
+    """Validate the config and list its sources.
+
+    \b
+    Example:
+      citywatch --config citywatch.toml config check
+    """
+    from pipeline.crawl import select_sources
+
+    config = obj.config
+    enabled = select_sources(config)
+    click.echo(f"{config.path}: ok: {len(config.sources)} sources ({len(enabled)} enabled), "
+               f"{len(config.links)} cited links, database {config.database_url}")
+
+
+# -- database -----------------------------------------------------------------------------
+
+
+@main.command()
+@pass_context
+def init(obj: Context) -> None:
+    """Create or upgrade the database schema (idempotent) and register the sources.
+
+    \b
+    Example:
+      citywatch --db postgresql://citywatch@localhost/citywatch init
+    """
+    from pipeline.commands import initialise
+
+    revision = initialise(obj.config)
+    click.echo(f"database {obj.config.database_url} is at revision {revision}")
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="KEY",
+              help="Crawl only this source (repeatable); default: every enabled source.")
+@pass_context
+def crawl(obj: Context, sources: tuple[str, ...]) -> None:
+    """Crawl the sources and store what changed.
+
+    Exit code 1 when a run failed or did not complete (nothing is removed because of it).
+
+    \b
+    Example:
+      citywatch crawl --source mercociudades_covid
+    """
+    from pipeline.commands import crawl_and_summarise
+
+    outcomes = crawl_and_summarise(obj.config, obj.config_path, obj.db_url, sources,
+                                   obj.log_level, stderr)
+    table = Table("source", "run", "status", "pages", "records", "new", "updated", "removed")
+    for outcome in outcomes:
+        stats = outcome.stats
+        table.add_row(outcome.source_key, str(outcome.run_id or "-"), outcome.status,
+                      str(stats.get("downloader/response_count", 0)),
+                      str(stats.get("citywatch/records_saved", 0)),
+                      str(stats.get("citywatch/records_new", 0)),
+                      str(stats.get("citywatch/records_updated", 0)),
+                      str(stats.get("citywatch/records_removed", 0)))
+    Console(highlight=False).print(table)
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(EXIT_RUN_FAILED)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--run", "run_ids", multiple=True, type=int, metavar="ID",
+              help="Report on this run (repeatable); default: the latest run of each source.")
+@click.option("--since", type=click.DateTime(), metavar="TIME",
+              help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md",
+              show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@pass_context
+def report(obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str,
+           output: str | None) -> None:
+    """The change report: per run, records new, updated (with the fields), removed.
+
+    \b
+    Example:
+      citywatch report --since 2026-11-01 --format md -o changes.md
+    """
+    from pipeline.commands import write_report
+
+    with _output(output) as out:
+        write_report(obj.config, list(run_ids), _utc(since), fmt, out)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl",
+              show_default=True)
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
+                                                        "%Y-%m-%dT%H:%M:%S%z"]),
+              metavar="TIME", help="Only records changed at or after TIME (the last "
+              "changed_at you ingested; inclusive).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@pass_context
+def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -> None:
+    """Export records as JSON lines for the downstream catalogue (see docs/export.md).
+
+    \b
+    Example:
+      citywatch export --since 2026-11-27T02:00:00+00:00 -o changes.jsonl
+    """
+    from pipeline.commands import write_export
+
+    with _output(output) as out:
+        summary = write_export(obj.config, _utc(since), out)
+    stderr.print(f"exported {summary.count} records; next --since: "
+                 f"{summary.last_changed_at or '(unchanged)'}", markup=False)
+
+
+@main.command()
+@pass_context
+def sources(obj: Context) -> None:
+    """List the configured sources with their record counts and last run.
+
+    \b
+    Example:
+      citywatch sources
+    """
+    from pipeline.commands import source_rows
+
+    table = Table("key", "enabled", "schedule", "records", "removed", "last run", "status",
+                  "start URL")
+    for row in source_rows(obj.config):
+        table.add_row(*row)
+    Console(highlight=False).print(table)
+
+
+@main.command()
+@click.option("--dir", "directory", metavar="PATH",
+              help="Keep the demo database and report here (default: a new temporary folder).")
+@click.option("--size", default=60, show_default=True, help="Posts on the replica site.")
+@pass_context
+def demo(obj: Context, directory: str | None, size: int) -> None:
+    """Crawl a bundled replica of Mercociudades offline, change it, crawl again, report.
+
+    Serves the replica on 127.0.0.1, crawls it, switches it to a second state (one post added,
+    one edited, one removed), crawls twice more (a removal needs two complete crawls), and
+    writes the change report.
+
+    \b
+    Example:
+      citywatch demo --dir ./citywatch-demo
+    """
+    from pipeline.demo import run_demo
+
+    workdir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="citywatch-demo-"))
+    result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr)
+    click.echo(result.report_text, nl=False)
+    click.echo(f"\ndatabase: {result.database_path}\nreport:   {result.report_path}")
+    if not result.ok:
+        sys.exit(EXIT_RUN_FAILED)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file written whole: a killed command never leaves half a file."""
+    if path is None:
+        yield sys.stdout
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

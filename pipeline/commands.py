@@ -1,0 +1,163 @@
+"""What each CLI command does, as functions the tests call directly (the CLI only parses)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+
+from pipeline.config import Config, SourceConfig
+from pipeline.crawl import CrawlOutcome, crawl_sources, project_settings, run_in_reactor, select_sources
+from pipeline.export import ExportSummary, export_jsonl
+from pipeline.report import build_report, render_json, render_markdown
+from storage.db import make_engine, session_factory, session_scope
+from storage.migrate import ensure_current, head_revision, upgrade
+from storage.repositories import (
+    SourceSpec,
+    latest_run_ids,
+    list_sources,
+    run_ids_since,
+    sync_sources,
+)
+
+__all__ = [
+    "crawl_and_summarise",
+    "initialise",
+    "source_rows",
+    "source_specs",
+    "write_export",
+    "write_report",
+]
+
+
+def source_specs(config: Config) -> list[SourceSpec]:
+    return [SourceSpec(key=s.key, name=s.name, spider=s.spider, start_urls=s.start_urls,
+                       enabled=s.enabled) for s in config.sources]
+
+
+def initialise(config: Config) -> str:
+    """Bring the schema to head (a no-op when it is there) and register every source."""
+    upgrade(config.database_url)
+    engine = make_engine(config.database_url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            sync_sources(session, source_specs(config))
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def _ready_sessions(config: Config) -> Any:
+    engine = make_engine(config.database_url)
+    ensure_current(engine)
+    return engine, session_factory(engine)
+
+
+def crawl_and_summarise(
+    config: Config,
+    config_path: str | None,
+    db_url: str | None,
+    keys: Sequence[str],
+    log_level: str,
+    console: Console,
+) -> list[CrawlOutcome]:
+    sources = select_sources(config, keys)
+    engine, _ = _ready_sessions(config)  # fail before any crawl starts, with one line
+    engine.dispose()
+    settings = project_settings(config.path if config_path else None, db_url, log_level)
+
+    async def main(runner: AsyncCrawlerRunner) -> list[CrawlOutcome]:
+        return await crawl_with_progress(runner, sources, console)
+
+    return run_in_reactor(settings, main)
+
+
+async def crawl_with_progress(
+    runner: AsyncCrawlerRunner, sources: Sequence[SourceConfig], console: Console
+) -> list[CrawlOutcome]:
+    """Crawl with a live line per source on stderr (pages fetched, records saved)."""
+    watched: dict[str, Crawler] = {}
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        tasks = {s.key: progress.add_task(s.key) for s in sources}
+
+        def on_start(key: str, crawler: Crawler) -> None:
+            watched[key] = crawler
+
+        async def refresh() -> None:
+            while True:
+                for key, crawler in watched.items():
+                    stats = crawler.stats.get_stats() if crawler.stats else {}
+                    progress.update(tasks[key], description=(
+                        f"{key}: {stats.get('downloader/response_count', 0)} pages, "
+                        f"{stats.get('citywatch/records_saved', 0)} records saved"))
+                await asyncio.sleep(0.5)
+
+        ticker = asyncio.ensure_future(refresh())
+        try:
+            return await crawl_sources(runner, sources, on_start)
+        finally:
+            ticker.cancel()
+
+
+def report_run_ids(session: Any, run_ids: Sequence[int], since: datetime | None) -> list[int]:
+    if run_ids:
+        return list(run_ids)
+    if since is not None:
+        return run_ids_since(session, since)
+    return latest_run_ids(session)
+
+
+def write_report(config: Config, run_ids: Sequence[int], since: datetime | None, fmt: str,
+                 out: IO[str]) -> dict[str, Any]:
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            chosen = report_run_ids(session, run_ids, since)
+            report = build_report(session, chosen, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    out.write(render_json(report) if fmt == "json" else render_markdown(report))
+    return report
+
+
+def write_export(config: Config, since: datetime | None, out: IO[str]) -> ExportSummary:
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            return export_jsonl(session, since, out)
+    finally:
+        engine.dispose()
+
+
+def source_rows(config: Config) -> list[tuple[str, ...]]:
+    """One row per configured source, with what the database knows of it (if initialised)."""
+    stored: dict[str, Any] = {}
+    try:
+        engine, sessions = _ready_sessions(config)
+    except Exception:  # an uninitialised database still lets the config be listed
+        engine = None
+    if engine is not None:
+        try:
+            with session_scope(sessions) as session:
+                stored = {s.key: s for s in list_sources(session)}
+        finally:
+            engine.dispose()
+    rows = []
+    for source in config.sources:
+        known = stored.get(source.key)
+        last = known.last_run if known else None
+        rows.append((
+            source.key, "yes" if source.enabled else "no", source.schedule or "-",
+            str(known.records_active) if known else "-",
+            str(known.records_removed) if known else "-",
+            last.started_at.isoformat(timespec="minutes") if last else "-",
+            last.status if last else "-",
+            source.start_urls[0],
+        ))
+    return rows

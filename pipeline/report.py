@@ -1,0 +1,113 @@
+"""The change report a maintainer reviews: per crawl run, what is new, updated, removed.
+
+`build_report` reads storage into plain dicts (the JSON format is exactly that structure);
+`render_markdown` renders it with a Jinja2 template. Every scraped string is escaped for
+Markdown and HTML before it reaches the page: a title is data, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from sqlalchemy.orm import Session
+
+from storage.repositories import events_for_run, run_summary
+
+__all__ = ["build_report", "md_escape", "render_json", "render_markdown"]
+
+REPORT_FORMAT_VERSION = 1
+_EVENT_KINDS = ("new", "updated", "removed", "reappeared")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def build_report(session: Session, run_ids: Sequence[int], generated_at: datetime) -> dict[str, Any]:
+    runs = [_run_section(session, run_id) for run_id in sorted(run_ids)]
+    totals = {kind: sum(len(run["events"][kind]) for run in runs) for kind in _EVENT_KINDS}
+    return {
+        "format_version": REPORT_FORMAT_VERSION,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "totals": totals,
+        "runs": runs,
+    }
+
+
+def _run_section(session: Session, run_id: int) -> dict[str, Any]:
+    summary = run_summary(session, run_id)
+    stats = summary.stats or {}
+    events: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _EVENT_KINDS}
+    for event in events_for_run(session, run_id):
+        if event.kind not in events:
+            events.setdefault(event.kind, [])
+        record = event.record
+        events[event.kind].append({
+            "stable_id": record.stable_id if record else None,
+            "title": event.detail.get("title"),
+            "url": event.detail.get("url"),
+            "fields_changed": list(event.fields_changed or []),
+            "old": event.detail.get("old", {}),
+            "new": event.detail.get("new", {}),
+        })
+    return {
+        "run_id": summary.run_id,
+        "source": summary.source_key,
+        "source_name": summary.source_name,
+        "status": summary.status,
+        "close_reason": summary.close_reason,
+        "started_at": summary.started_at.isoformat(timespec="seconds"),
+        "finished_at": summary.finished_at.isoformat(timespec="seconds")
+        if summary.finished_at else None,
+        "counts": {
+            "pages_fetched": stats.get("downloader/response_count", 0),
+            "records_seen": summary.records_seen,
+            "new": summary.records_new,
+            "updated": summary.records_updated,
+            "removed": summary.records_removed,
+            "listing_failures": stats.get("citywatch/listing_failures", 0),
+            "detail_failures": stats.get("citywatch/detail_failures", 0),
+            "dropped_missing_title": stats.get("citywatch/dropped/missing_title", 0),
+        },
+        "listing_path": stats.get("citywatch/listing_path"),
+        "unmapped_labels": _prefixed(stats, "citywatch/unmapped_label/"),
+        "missing_fields": _prefixed(stats, "citywatch/missing_field/"),
+        "events": events,
+    }
+
+
+def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def md_escape(value: Any) -> str:
+    """Scraped text made inert in Markdown and HTML (no links, no tags, no tables broken)."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+
+
+def md_url(value: Any) -> str:
+    """A URL shown as code: never a live link to whatever a page claimed."""
+    text = str(value or "").replace("`", "%60").replace("\n", "")
+    return f"`{text}`" if text else ""
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    env = Environment(
+        loader=PackageLoader("pipeline", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,  # Markdown: escaping is explicit through the md filter
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["url"] = md_url
+    return env.get_template("report.md.j2").render(report=report)
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,166 @@
+"""The one table of citywatch settings: it drives validation, ``--help`` and docs/configuration.md.
+
+Each row names a key of ``citywatch.toml`` (``section.key``), its type, default and help. A row
+marked ``per_source`` may also be set inside a ``[[sources]]`` table to override it for that
+source only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["LINK_FIELDS", "SETTINGS", "SOURCE_FIELDS", "Field", "Setting", "setting"]
+
+DEFAULT_USER_AGENT = "citywatch/0.1 (+https://github.com/citywatch/citywatch; link monitor)"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One global setting: ``[section] key = value``."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    env: str | None = None
+    per_source: bool = False
+    minimum: float | None = None
+
+    @property
+    def section(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def key(self) -> str:
+        return self.name.split(".", 1)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of a ``[[sources]]`` or ``[[links]]`` table."""
+
+    name: str
+    type: type
+    required: bool
+    help: str
+    default: Any = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database.url",
+        str,
+        "sqlite:///citywatch.db",
+        "SQLAlchemy URL of the database: SQLite by default, postgresql://... in production.",
+        env="CITYWATCH_DB_URL",
+    ),
+    Setting(
+        "crawl.user_agent",
+        str,
+        DEFAULT_USER_AGENT,
+        "User-Agent sent with every request; keep a contact URL in it so site owners can reach us.",
+        per_source=True,
+    ),
+    Setting(
+        "crawl.concurrency_per_host",
+        int,
+        2,
+        "Requests in flight at once to one host.",
+        per_source=True,
+        minimum=1,
+    ),
+    Setting(
+        "crawl.download_delay",
+        float,
+        1.0,
+        "Seconds between two requests to the same host (randomised 0.5x-1.5x by Scrapy).",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "crawl.obey_robots",
+        bool,
+        True,
+        "Respect robots.txt of every crawled host.",
+        per_source=True,
+    ),
+    Setting(
+        "crawl.timeout",
+        float,
+        30.0,
+        "Seconds to wait for one response before giving up on it.",
+        per_source=True,
+        minimum=1,
+    ),
+    Setting(
+        "crawl.retry_times",
+        int,
+        2,
+        "Retries of a request that failed with a timeout, a connection error or a 5xx/429.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "crawl.max_response_bytes",
+        int,
+        20_000_000,
+        "Largest response body accepted; a larger one is cut off and counted as an error.",
+        minimum=1024,
+    ),
+    Setting(
+        "crawl.max_pages",
+        int,
+        0,
+        "Stop a source's crawl after this many responses (0: no limit). A crawl stopped "
+        "this way is 'partial' and never marks records removed.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "crawl.allow_private_networks",
+        bool,
+        False,
+        "Allow targets on loopback, private or link-local addresses. Off in production; "
+        "the demo and the tests turn it on to crawl replicas on 127.0.0.1.",
+    ),
+    Setting(
+        "changes.missed_runs_before_removal",
+        int,
+        2,
+        "A record is marked removed after it was missing from this many consecutive "
+        "successful crawls of its source.",
+        minimum=1,
+    ),
+    Setting(
+        "changes.batch_size",
+        int,
+        100,
+        "Records written to the database per transaction during a crawl.",
+        minimum=1,
+    ),
+)
+
+SOURCE_FIELDS: tuple[Field, ...] = (
+    Field("key", str, True, "Stable identifier of the source; also the name of its spider."),
+    Field("name", str, True, "Human name of the platform."),
+    Field("spider", str, False, "Spider that crawls it (defaults to the key)."),
+    Field("start_urls", list, True, "Entry points of the crawl (http or https URLs)."),
+    Field("enabled", bool, False, "Crawl this source (default true).", default=True),
+    Field("schedule", str, False, "Cron expression (5 fields) for `citywatch schedule`."),
+    Field("options", dict, False, "Spider-specific options (see the spider's docs).", default={}),
+)
+
+LINK_FIELDS: tuple[Field, ...] = (
+    Field("url", str, True, "The cited URL, exactly as cited."),
+    Field("title", str, False, "Title of the cited page or document."),
+    Field("cited_in", str, False, "Where the URL is cited (article, bibliography, ...)."),
+)
+
+
+def setting(name: str) -> Setting:
+    """The table row for ``name``; a KeyError names a setting nobody declared."""
+    for row in SETTINGS:
+        if row.name == name:
+            return row
+    raise KeyError(name)

@@ -1,0 +1,128 @@
+"""Scrapy item pipeline that writes normalised records to the database, run by run.
+
+Records are written in batches, each in its own transaction, so a killed crawl leaves every
+committed batch in place and the next run (which marks the dead run ``aborted``) completes the
+rest. Removals are decided only when the crawl closes, and only for a complete crawl: see
+`run_status`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.exceptions import NotConfigured
+
+from storage.db import make_engine, session_factory, session_scope
+from storage.migrate import ensure_current
+from storage.records import RecordData
+from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+__all__ = ["StorePipeline", "run_status"]
+
+logger = logging.getLogger(__name__)
+
+
+def run_status(reason: str, stats: dict[str, Any], write_failures: int) -> str:
+    """``finished`` only for a crawl that saw its whole listing; removals need that."""
+    if not stats.get("citywatch/records_saved"):
+        return "failed"
+    incomplete = (
+        reason != "finished"
+        or write_failures
+        or stats.get("citywatch/listing_failures")
+        or stats.get("citywatch/detail_failures")
+        or any(key.startswith("spider_exceptions/") for key in stats)
+    )
+    return "partial" if incomplete else "finished"
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.source: dict[str, Any] = settings.getdict("CITYWATCH_SOURCE")
+        if not self.source:
+            raise NotConfigured("no CITYWATCH_SOURCE for this spider")
+        self.crawler = crawler
+        self.batch_size = settings.getint("CITYWATCH_BATCH_SIZE", 100)
+        self.missed_runs = settings.getint("CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL", 2)
+        self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"])
+        ensure_current(self.engine)
+        self.sessions = session_factory(self.engine)
+        self.pending: dict[str, RecordData] = {}
+        self.write_failures = 0
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        source = self.source
+        with session_scope(self.sessions) as session:
+            sync_sources(session, [SourceSpec(
+                key=source["key"], name=source["name"], spider=source["spider"],
+                start_urls=tuple(source["start_urls"]), enabled=bool(source["enabled"]),
+            )])
+            self.run_id = start_run(session, source["key"], _now())
+        self.stats.set_value("citywatch/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, RecordData):
+            self.pending[item.stable_id] = item
+            if len(self.pending) >= self.batch_size:
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.pending or self.run_id is None:
+            return
+        batch = list(self.pending.values())
+        self.pending.clear()
+        try:
+            with session_scope(self.sessions) as session:
+                result = save_records(session, self.run_id, batch, _now())
+        except Exception:
+            self.write_failures += 1
+            self.stats.inc_value("citywatch/write_failures")
+            logger.exception("could not save %d records of run %s", len(batch), self.run_id)
+            return
+        self.stats.inc_value("citywatch/records_saved", len(batch))
+        for name in ("new", "updated", "unchanged", "reappeared"):
+            self.stats.inc_value(f"citywatch/records_{name}", getattr(result, name))
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        status = run_status(reason, stats, self.write_failures)
+        with session_scope(self.sessions) as session:
+            finish_run(session, self.run_id, status, reason, _json_ready(stats),
+                       self.missed_runs, _now())
+        self.stats.set_value("citywatch/run_status", status)
+        log = logger.info if status == "finished" else logger.error
+        log("run %s of %s: %s (%s)", self.run_id, self.source["key"], status, reason)
+        self.engine.dispose()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json_ready(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items()
+            if isinstance(v, str | int | float | bool | datetime | type(None))}

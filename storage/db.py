@@ -1,0 +1,119 @@
+"""Opening the database: one engine per process, short sessions that commit or roll back whole.
+
+engine = make_engine("sqlite:///citywatch-data/citywatch.db")
+sessions = session_factory(engine)
+with session_scope(sessions) as session:
+    ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.errors import DatabaseUnreachable
+
+__all__ = ["display_url", "make_engine", "normalise_url", "session_factory", "session_scope"]
+
+# Crawls, the link monitor and the CLI may write at once: wait for a lock rather than fail.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A server that does not answer in this long is down for our purposes.
+PG_CONNECT_TIMEOUT_S = 10
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",  # readers (reports, exports) never block the crawl's writes
+    "PRAGMA foreign_keys=ON",  # SQLite ignores foreign keys unless asked, on every connection
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=NORMAL",  # safe with WAL, and much faster than FULL
+)
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL, choosing psycopg 3 for bare `postgresql://` / `postgres://` URLs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnreachable(f"cannot parse database URL {url!r}: {error}") from error
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def display_url(url: str | URL) -> str:
+    """The URL as safe to print: the password, if any, is replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def make_engine(url: str | URL, *, check: bool = True, **engine_options: Any) -> Engine:
+    """An engine for `url`, tuned per backend; with `check`, proves the database opens.
+
+    Raises `DatabaseUnreachable` (message naming the URL, password hidden) when it does not.
+    """
+    parsed = normalise_url(url)
+    shown = display_url(parsed)
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_folder(parsed, shown)
+    elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        options["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    options.update(engine_options)
+    engine = create_engine(parsed, **options)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    if check:
+        try:
+            with engine.connect():
+                pass
+        except SQLAlchemyError as error:
+            engine.dispose()
+            reason = getattr(error, "orig", None) or error
+            raise DatabaseUnreachable(f"cannot open database at {shown}: {reason}") from error
+    return engine
+
+
+def _create_sqlite_folder(url: URL, shown: str) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnreachable(f"cannot open database at {shown}: {error}") from error
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (reports read them after the write)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that commits when the block ends, rolls back if it raises, and always closes."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,81 @@
+"""Opening databases: SQLite tuning, URL handling, clear errors, session scopes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.db import make_engine, normalise_url, session_factory, session_scope
+from storage.errors import DatabaseUnreachable, StorageError
+from storage.models import Source
+from tests.storage.factories import START
+
+
+def test_sqlite_connection_has_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'folder' / 'citywatch.db'}")
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 30000
+            assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+    finally:
+        engine.dispose()
+    assert (tmp_path / "nested" / "folder" / "citywatch.db").exists()
+
+
+def test_bare_postgresql_url_uses_psycopg() -> None:
+    assert normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert normalise_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("sqlite:////dev/null/citywatch.db", id="sqlite"),
+        pytest.param(
+            "postgresql://citywatch:s3cret@127.0.0.1:1/citywatch", id="postgresql"
+        ),
+    ],
+)
+def test_unreachable_database_raises_clear_error(url: str) -> None:
+    with pytest.raises(DatabaseUnreachable) as raised:
+        make_engine(url)
+    message = str(raised.value)
+    assert message.startswith("cannot open database at ")
+    assert url.split("://")[1].split("@")[-1] in message
+    assert "s3cret" not in message
+    assert isinstance(raised.value, StorageError)
+
+
+def test_unparseable_url_raises_clear_error() -> None:
+    with pytest.raises(DatabaseUnreachable, match="cannot parse database URL"):
+        make_engine("not a url")
+
+
+def test_session_scope_commits_or_rolls_back_whole(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    with session_scope(sessions) as session:
+        session.add(Source(key="a", name="A", spider="a", created_at=START, updated_at=START))
+    with pytest.raises(RuntimeError), session_scope(sessions) as session:
+        session.add(Source(key="b", name="B", spider="b", created_at=START, updated_at=START))
+        session.flush()
+        raise RuntimeError("crawl died mid-batch")
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT key FROM source ORDER BY key")).scalars().all()
+    assert keys == ["a"]
+
+
+def test_session_objects_stay_readable_after_commit(engine: Engine) -> None:
+    sessions = session_factory(engine)
+    with session_scope(sessions) as session:
+        source = Source(key="a", name="A", spider="a", created_at=START, updated_at=START)
+        session.add(source)
+    assert source.name == "A"
+    assert source.created_at == START
