@@ -93,15 +93,20 @@ def schema_drift(url: str | Engine) -> list[str]:
 
 
 def _describe(diff: Any) -> str:
-    # compare_metadata gives tuples like ("add_table", Table), or lists of
-    # ("modify_type", schema, table, column, info, old, new) for one column.
+    # compare_metadata gives tuples like ("add_table", Table) or ("add_column", schema,
+    # table, Column), and lists of ("modify_type", schema, table, column, info, old, new).
     if isinstance(diff, list):
         return "; ".join(_describe(part) for part in diff)
-    kind, *rest = diff
-    return f"{kind}: " + ", ".join(_name_of(part) for part in rest if part is not None)
+    kind = diff[0]
+    if kind.startswith("modify_"):
+        _kind, _schema, table, column, _info, old, new = diff
+        return f"{kind}: {table}.{column}: {old!r} -> {new!r}"
+    return f"{kind}: " + ", ".join(_name_of(part) for part in diff[1:] if part is not None)
 
 
 def _name_of(part: Any) -> str:
+    if isinstance(part, str):
+        return part
     name = getattr(part, "name", None)
     return f"{type(part).__name__} {name}" if name is not None else repr(part)
 

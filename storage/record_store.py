@@ -26,7 +26,7 @@ __all__ = ["SaveResult", "save_records"]
 LOOKUP_CHUNK = 500
 # Longest value each length-limited column takes; checked up front so that SQLite (which
 # ignores lengths) and PostgreSQL (which refuses the whole batch) behave alike.
-_MAX_LENGTHS = {"stable_id": 255, "kind": 32, "country": 2, "language": 8}
+_MAX_LENGTHS = {"stable_id": 255, "kind": 32, "country": 2, "language": 8, "resource type": 32}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +54,20 @@ def save_records(
     batch = {record.stable_id: record for record in records}
     for data in batch.values():
         _check(data, run)
+    # Hashing is the costly part of a batch: do it once per record.
+    digests = {stable_id: data.content_hash() for stable_id, data in batch.items()}
     stored = _stored_records(session, list(batch))
     changed_ids = [
         record.id
         for stable_id, record in stored.items()
-        if record.content_hash != batch[stable_id].content_hash()
+        if record.content_hash != digests[stable_id]
     ]
     old_contents = _current_contents(session, changed_ids)
     counts: Counter[str] = Counter()
     for stable_id, data in batch.items():
         record = stored.get(stable_id)
         if record is None:
-            _insert(session, run, data, now)
+            _insert(session, run, data, digests[stable_id], now)
             counts["new"] += 1
             continue
         came_back = record.status == "removed"
@@ -73,8 +75,9 @@ def save_records(
         if came_back:
             _reappear(session, run, record, now)
             counts["reappeared"] += 1
-        if record.content_hash != data.content_hash():
-            _new_version(session, run, record, data, old_contents.get(record.id, {}), now)
+        if record.content_hash != digests[stable_id]:
+            old = old_contents.get(record.id, {})
+            _new_version(session, run, record, data, digests[stable_id], old, now)
             counts["updated"] += 1
         elif not came_back:
             counts["unchanged"] += 1
@@ -88,8 +91,10 @@ def _check(data: RecordData, run: CrawlRun) -> None:
             f"record {data.stable_id!r} is from source {data.source_key!r}, "
             f"but run {run.id} crawls {run.source.key!r}"
         )
-    for name, limit in _MAX_LENGTHS.items():
-        value = getattr(data, name)
+    values = [(name, getattr(data, name)) for name in ("stable_id", "kind", "country", "language")]
+    values += [("resource type", resource.type) for resource in data.resources]
+    for name, value in values:
+        limit = _MAX_LENGTHS[name]
         if value is not None and len(value) > limit:
             raise ValueError(
                 f"record {data.stable_id!r}: {name} {value!r} is longer than {limit} characters"
@@ -140,13 +145,13 @@ def _columns(data: RecordData, content: dict[str, Any]) -> dict[str, Any]:
     return columns
 
 
-def _insert(session: Session, run: CrawlRun, data: RecordData, now: datetime) -> None:
+def _insert(session: Session, run: CrawlRun, data: RecordData, digest: str, now: datetime) -> None:
     content = json_ready(data.content())
     record = Record(
         stable_id=data.stable_id,
         source_id=run.source_id,
         canonical_url=data.canonical_url,
-        content_hash=data.content_hash(),
+        content_hash=digest,
         version=1,
         status="active",
         first_seen=now,
@@ -182,6 +187,7 @@ def _new_version(
     run: CrawlRun,
     record: Record,
     data: RecordData,
+    digest: str,
     old: dict[str, Any],
     now: datetime,
 ) -> None:
@@ -190,7 +196,7 @@ def _new_version(
     for name, value in _columns(data, content).items():
         setattr(record, name, value)
     record.resources = _resources(record, data.resources)
-    record.content_hash = data.content_hash()
+    record.content_hash = digest
     record.version += 1
     record.changed_at = now
     _add_version(session, run, record, content, now)

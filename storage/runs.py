@@ -210,7 +210,7 @@ def get_run(session: Session, run_id: int) -> CrawlRun | None:
 
 
 def latest_run_ids(session: Session) -> list[int]:
-    """The latest run of each source, oldest source's first."""
+    """The id of the latest run of each source, in id order."""
     latest = select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id)
     return sorted(session.scalars(latest))
 

@@ -14,7 +14,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from storage.db import make_engine
+from storage.db import make_engine, normalise_url
 from storage.errors import StorageError
 from storage.models import Base, UTCDateTime
 
@@ -48,8 +48,9 @@ def _configure(**options: Any) -> None:
 
 def run_migrations_offline() -> None:
     """Print the SQL instead of running it (`alembic upgrade head --sql`)."""
-    url = _database_url()
-    _configure(url=url, literal_binds=True, render_as_batch=url.startswith("sqlite"))
+    url = normalise_url(_database_url())
+    sqlite = url.get_backend_name() == "sqlite"
+    _configure(url=url, literal_binds=True, render_as_batch=sqlite)
     with context.begin_transaction():
         context.run_migrations()
 

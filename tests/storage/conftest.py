@@ -25,7 +25,7 @@ PG_CONNECT_TIMEOUT_S = 3
 
 
 def reset_postgres(url: str) -> None:
-    """Empty the database (skipping the test if the server is not there)."""
+    """Empty the database, skipping the test if the server is not there."""
     try:
         engine = make_engine(
             url,
@@ -34,7 +34,10 @@ def reset_postgres(url: str) -> None:
             connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
         )
     except DatabaseUnreachable:
-        pytest.skip(f"PostgreSQL not reachable at {display_url(url)}")
+        reason = f"PostgreSQL not reachable at {display_url(url)}"
+        if os.environ.get("CITYWATCH_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
+            pytest.fail(f"{reason} (CITYWATCH_REQUIRE_POSTGRES set)")
+        pytest.skip(reason)
     try:
         with engine.connect() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))

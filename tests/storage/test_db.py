@@ -38,9 +38,7 @@ def test_bare_postgresql_url_uses_psycopg() -> None:
     "url",
     [
         pytest.param("sqlite:////dev/null/citywatch.db", id="sqlite"),
-        pytest.param(
-            "postgresql://citywatch:s3cret@127.0.0.1:1/citywatch", id="postgresql"
-        ),
+        pytest.param("postgresql://citywatch:s3cret@127.0.0.1:1/citywatch", id="postgresql"),
     ],
 )
 def test_unreachable_database_raises_clear_error(url: str) -> None:

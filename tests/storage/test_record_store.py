@@ -45,7 +45,11 @@ def test_new_record_gets_version_one_its_resources_and_a_new_event(session: Sess
     assert result == SaveResult(new=1)
     record = get_record(session, data.stable_id)
     assert record is not None
-    assert (record.version, record.status, record.content_hash) == (1, "active", data.content_hash())
+    assert (record.version, record.status, record.content_hash) == (
+        1,
+        "active",
+        data.content_hash(),
+    )
     assert record.first_seen == record.last_seen == record.changed_at == at(0.1)
     assert record.last_seen_run_id == run_id
     assert record.themes == ["food-security"]

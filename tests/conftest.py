@@ -1,0 +1,119 @@
+"""Shared fixtures: replica sites served by a real HTTP server in a subprocess, the CLI run as
+a user runs it, and the databases (a SQLite file; PostgreSQL when it is reachable)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+PG_URL = os.environ.get(
+    "CITYWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@dataclass
+class Replica:
+    """A replica site in its own process (like Scrapy's mockserver)."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+
+    def set_state(self, state: int) -> None:
+        request = urllib.request.Request(
+            f"{self.base_url}/__replica__/state", data=str(state).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+
+    def stats(self) -> dict[str, int]:
+        with urllib.request.urlopen(f"{self.base_url}/__replica__/stats", timeout=10) as answer:
+            return dict(json.load(answer))
+
+
+def start_replica(site: str, *args: str) -> Replica:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.replicas", "serve", site, "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    base_url = process.stdout.readline().strip()
+    if not base_url.startswith("http://127.0.0.1:"):
+        process.kill()
+        raise RuntimeError(f"replica {site} did not start: {base_url!r}")
+    return Replica(process, base_url)
+
+
+def stop_replica(replica: Replica) -> None:
+    replica.process.send_signal(signal.SIGTERM)
+    try:
+        replica.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        replica.process.kill()
+
+
+@pytest.fixture
+def mercociudades() -> Iterator[Replica]:
+    replica = start_replica("mercociudades_covid", "--size", "30")
+    yield replica
+    stop_replica(replica)
+
+
+def postgres_available() -> bool:
+    try:
+        engine = sqlalchemy.create_engine(PG_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sqlalchemy.exc.OperationalError:
+        return False
+
+
+def reset_postgres() -> None:
+    engine = sqlalchemy.create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'citywatch.db'}"
+    if not postgres_available():
+        if os.environ.get("CITYWATCH_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL not reachable at {PG_URL} (CITYWATCH_REQUIRE_POSTGRES set)")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    reset_postgres()
+    return PG_URL
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 180) -> CliResult:
+    """`citywatch ARGS` in a fresh process, as a user runs it (a reactor starts once a process)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)

@@ -1,0 +1,39 @@
+"""Small builders shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def write_config(directory: Path, start_url: str, database_url: str, *,
+                 key: str = "mercociudades_covid", extra_crawl: str = "",
+                 options: str = "") -> Path:
+    """A config like a user's, with the source pointed at a replica on 127.0.0.1."""
+    path = directory / "citywatch.toml"
+    path.write_text(
+        f"""
+[database]
+url = "{database_url}"
+
+[crawl]
+allow_private_networks = true
+download_delay = 0.0
+concurrency_per_host = 8
+timeout = 10.0
+{extra_crawl}
+
+[[sources]]
+key = "{key}"
+name = "replica of {key}"
+start_urls = ["{start_url}"]
+{options}
+""",
+        "utf-8",
+    )
+    return path
+
+
+def read_jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -1,0 +1,144 @@
+"""Config loading: the packaged default, overrides, and one clear line for every bad file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError, load_config, parse_config
+from pipeline.settings_docs import configuration_markdown
+from pipeline.settings_table import SETTINGS
+from tests.conftest import run_cli
+
+CITED_PLATFORMS = {
+    "cities_for_global_health": "http://www.citiesforglobalhealth.org",
+    "beyond_the_outbreak": "https://www.beyondtheoutbreak.uclg.org/es/home-spanish",
+    "mercociudades_covid": "https://mercociudades.org/covid-19/",
+    "bank_of_best_practices": "http://obc.grupomontevideo.org/practicas",
+    "idb_cities_network": "https://www.iadb.org/es/desarrollo-urbano-y-vivienda/red-de-ciudades-bid",
+}
+BIBLIOGRAPHY = [
+    "https://proyectoallas.net/wp-content/uploads/2021/04/cuadernoallas10_web-FINAL-1.pdf",
+    "https://www.e-ir.info/2020/08/05/opinion-revisiting-paradiplomacy-in-the-context-of-covid-19/",
+    "https://proyectoallas.net/wp-content/uploads/2018/01/Hacia-la-horizontalidad-y-descentralizacion-de-las-relaciones-internacionales.pdf",
+    "https://proyectoallas.net/wp-content/uploads/2018/01/La-Cooperaci%C3%B3n-Descentralizada-en-Iberoam%C3%A9rica.-Una-mirada-desde-la-cooperaci%C3%B3n-Sur-Sur.pdf",
+    "https://proyectoallas.net/wp-content/uploads/2018/01/Cuaderno-AL-LAs-7.pdf",
+    "https://www.metropolis.org/sites/default/files/resources/Repensando%20el%20ecosistema%20de%20redes%20internacionales%20de%20ciudades.pdf",
+]
+
+
+def test_default_config_lists_the_cited_platforms_and_bibliography_exactly_as_cited(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CITYWATCH_CONFIG", raising=False)
+    monkeypatch.delenv("CITYWATCH_DB_URL", raising=False)
+    config = load_config()
+    assert {s.key: s.start_urls[0] for s in config.sources} == CITED_PLATFORMS
+    assert all(s.spider == s.key for s in config.sources)
+    links = [link.url for link in config.links]
+    assert set(CITED_PLATFORMS.values()) <= set(links)
+    assert [u for u in links if u not in CITED_PLATFORMS.values()] == BIBLIOGRAPHY
+    assert config.database_url == "sqlite:///citywatch.db"
+    assert config.settings["crawl.obey_robots"] is True
+    assert config.settings["crawl.allow_private_networks"] is False
+
+
+def test_database_url_precedence_is_flag_then_environment_then_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[database]\nurl = "sqlite:///file.db"\n')
+    monkeypatch.delenv("CITYWATCH_DB_URL", raising=False)
+    assert load_config(str(path)).database_url == "sqlite:///file.db"
+    monkeypatch.setenv("CITYWATCH_DB_URL", "sqlite:///env.db")
+    assert load_config(str(path)).database_url == "sqlite:///env.db"
+    assert load_config(str(path), db_url="sqlite:///flag.db").database_url == "sqlite:///flag.db"
+
+
+def test_per_source_override_beats_the_global_setting() -> None:
+    config = parse_config(
+        '[crawl]\ndownload_delay = 1.5\n[[sources]]\nkey = "a"\nname = "A"\n'
+        'start_urls = ["https://example.org/"]\ndownload_delay = 4\n'
+        '[[sources]]\nkey = "b"\nname = "B"\nstart_urls = ["https://example.org/b"]\n',
+        "x.toml",
+    )
+    a, b = config.sources
+    assert config.source_setting(a, "crawl.download_delay") == 4.0
+    assert config.source_setting(b, "crawl.download_delay") == 1.5
+
+
+SOURCE = '[[sources]]\nkey = "a"\nname = "A"\nstart_urls = ["https://example.org/"]\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[crawl\n", "bad.toml: not valid TOML"),
+        ("[crawl]\ndownload_delay = 'fast'\n", "bad.toml:2: crawl.download_delay: expected float"),
+        ("[crawl]\nconcurrency_per_host = 0\n", "bad.toml:2: crawl.concurrency_per_host: must be at least 1"),
+        ("[crawl]\nspeed = 3\n", "bad.toml:2: crawl.speed: unknown setting"),
+        ("[crawler]\n", "bad.toml:1: crawler: unknown section"),
+        ("[database]\nurl = 'citywatch.db'\n", "bad.toml:2: database.url: not a database URL"),
+        ('[[sources]]\nname = "A"\nstart_urls = ["https://e.org/"]\n', "bad.toml:1: sources[0].key: is required"),
+        (SOURCE + SOURCE, "bad.toml:6: sources[1].key: duplicate source key 'a'"),
+        (SOURCE.replace("https://example.org/", "ftp://example.org/"), "bad.toml:4: sources[0].start_urls: 'ftp://example.org/': not an http(s) URL"),
+        (SOURCE.replace("https://example.org/", "http://127.0.0.1:8000/"), "sources[0].start_urls: 'http://127.0.0.1:8000/': is a private-network address"),
+        (SOURCE + 'schedule = "every night"\n', "bad.toml:5: sources[0].schedule: 'every night': not a valid cron expression"),
+        (SOURCE + "colour = 'red'\n", "bad.toml:5: sources[0].colour: unknown key"),
+        ('[[links]]\ntitle = "x"\n', "bad.toml:1: links[0].url: is required"),
+    ],
+)
+def test_bad_config_is_one_line_naming_file_line_and_key(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, "bad.toml")
+    message = str(error.value)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_bad_config_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "citywatch.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/c.db"\n[crawl]\ntimeout = "x"\n')
+    result = run_cli("--config", str(config), "init")
+    assert result.code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "citywatch.toml:4: crawl.timeout: expected float" in result.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = run_cli("--config", str(tmp_path / "nope.toml"), "sources")
+    assert result.code == 2
+    assert "nope.toml: config file not found" in result.stderr
+
+
+def test_enabled_source_without_a_spider_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(SOURCE)
+    result = run_cli("--config", str(config), "config", "check")
+    assert result.code == 2
+    assert "sources.a.spider: no spider named 'a'" in result.stderr
+
+
+def test_config_init_writes_the_default_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    first = run_cli("config", "init", "-o", "citywatch.toml", cwd=tmp_path)
+    assert first.code == 0, first.stderr
+    assert load_config(str(tmp_path / "citywatch.toml")).sources
+    again = run_cli("config", "init", "-o", "citywatch.toml", cwd=tmp_path)
+    assert again.code == 2 and "already exists" in again.stderr
+
+
+def test_configuration_doc_is_generated_from_the_settings_table() -> None:
+    doc = Path(__file__).parents[2] / "docs" / "configuration.md"
+    assert doc.read_text("utf-8") == configuration_markdown()
+    for row in SETTINGS:
+        assert f"`{row.key}`" in doc.read_text("utf-8")
+
+
+def test_help_lists_every_setting() -> None:
+    result = run_cli("--help")
+    assert result.code == 0
+    for row in SETTINGS:
+        assert row.name in result.stdout
