@@ -48,8 +48,9 @@ def replica_targets(base_url: str) -> list[str]:
 
 
 def reset(base_url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{base_url}/__replica__/reset", data=b"",
-                                                  method="POST")).close()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{base_url}/__replica__/reset", data=b"", method="POST")
+    ).close()
 
 
 def bench_path(label: str, replica_args: list[str], posts: int, concurrency: int) -> None:
@@ -57,24 +58,38 @@ def bench_path(label: str, replica_args: list[str], posts: int, concurrency: int
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = write_config(
-                Path(tmp), f"{replica.base_url}/covid-19/", f"sqlite:///{tmp}/bench.db",
-                extra_crawl=f"retry_times = 1\n").as_posix()
-            text = Path(config).read_text().replace("concurrency_per_host = 8",
-                                                    f"concurrency_per_host = {concurrency}")
+                Path(tmp),
+                f"{replica.base_url}/covid-19/",
+                f"sqlite:///{tmp}/bench.db",
+                extra_crawl="retry_times = 1\n",
+            ).as_posix()
+            text = (
+                Path(config)
+                .read_text()
+                .replace("concurrency_per_host = 8", f"concurrency_per_host = {concurrency}")
+            )
             Path(config).write_text(text)
             cli = [sys.executable, "-m", "pipeline", "--config", config]
             subprocess.run([*cli, "init"], check=True, capture_output=True)
             cold_wall, cold_rss, _ = timed_child([*cli, "crawl"])
             urls = replica_targets(replica.base_url)
-            report = json.loads(subprocess.run([*cli, "report", "--format", "json"], check=True,
-                                               capture_output=True, text=True).stdout)
+            report = json.loads(
+                subprocess.run(
+                    [*cli, "report", "--format", "json"], check=True, capture_output=True, text=True
+                ).stdout
+            )
             run = report["runs"][0]
             pages, records = run["counts"]["pages_fetched"], run["counts"]["records_seen"]
             url_file = Path(tmp) / "urls.txt"
             url_file.write_text("\n".join(urls))
             fetch_wall, fetch_rss, _ = timed_child(
-                [sys.executable, str(ROOT / "bench" / "fetch_only.py"), str(url_file),
-                 str(concurrency)])
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "fetch_only.py"),
+                    str(url_file),
+                    str(concurrency),
+                ]
+            )
             reset(replica.base_url)
             warm_wall, _, _ = timed_child([*cli, "crawl"])
             with urllib.request.urlopen(f"{replica.base_url}/__replica__/stats") as answer:
@@ -82,10 +97,14 @@ def bench_path(label: str, replica_args: list[str], posts: int, concurrency: int
     finally:
         stop_replica(replica)
     print(f"\n== {label}: {posts} posts, concurrency {concurrency}")
-    print(f"cold crawl:   {cold_wall:7.2f} s  {pages:6d} pages  {pages / cold_wall:8.1f} pages/s  "
-          f"{records:6d} records  {records / cold_wall:8.1f} records/s  peak RSS {cold_rss} MiB")
-    print(f"fetch-only:   {fetch_wall:7.2f} s  {len(urls):6d} pages  "
-          f"{len(urls) / fetch_wall:8.1f} pages/s  (ceiling)  peak RSS {fetch_rss} MiB")
+    print(
+        f"cold crawl:   {cold_wall:7.2f} s  {pages:6d} pages  {pages / cold_wall:8.1f} pages/s  "
+        f"{records:6d} records  {records / cold_wall:8.1f} records/s  peak RSS {cold_rss} MiB"
+    )
+    print(
+        f"fetch-only:   {fetch_wall:7.2f} s  {len(urls):6d} pages  "
+        f"{len(urls) / fetch_wall:8.1f} pages/s  (ceiling)  peak RSS {fetch_rss} MiB"
+    )
     print(f"crawl / ceiling: {fetch_wall / cold_wall:.2f} (1.00 = as fast as fetching alone)")
     print(f"recrawl, nothing changed: {warm_wall:7.2f} s  {warm_requests} requests")
 

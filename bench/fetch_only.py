@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
@@ -33,13 +34,20 @@ class FetchOnly(Spider):
 
 
 def main() -> None:
-    urls = [line.strip() for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+    urls = Path(sys.argv[1]).read_text("utf-8").split()
     concurrency = int(sys.argv[2])
-    process = AsyncCrawlerProcess({
-        "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False,
-        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        "DOWNLOAD_DELAY": 0, "TELNETCONSOLE_ENABLED": False, "HTTPERROR_ALLOW_ALL": True,
-    })
+    process = AsyncCrawlerProcess(
+        {
+            "LOG_LEVEL": "WARNING",
+            "ROBOTSTXT_OBEY": False,
+            "COOKIES_ENABLED": False,
+            "CONCURRENT_REQUESTS": concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+            "DOWNLOAD_DELAY": 0,
+            "TELNETCONSOLE_ENABLED": False,
+            "HTTPERROR_ALLOW_ALL": True,
+        }
+    )
     process.crawl(FetchOnly, urls=urls)
     process.start()
 

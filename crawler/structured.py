@@ -49,7 +49,10 @@ class PageMetadata:
 
 def page_metadata(html: Selector, base_url: str) -> PageMetadata:
     meta = PageMetadata()
-    absolute = lambda href: urljoin(base_url, href.strip()) if href else None  # noqa: E731
+
+    def absolute(href: str | None) -> str | None:
+        return urljoin(base_url, href.strip()) if href else None
+
     meta.language = html.xpath("/html/@lang").get() or _og(html, "og:locale")
     meta.canonical_url = absolute(html.css("link[rel=canonical]::attr(href)").get())
     meta.shortlink = absolute(html.css("link[rel=shortlink]::attr(href)").get())

@@ -33,7 +33,7 @@ def api_url(api_root: str, route: str, **params: Any) -> str:
 
 def json_body(response: Response) -> Any | None:
     """The decoded JSON of an API answer, or None when it is not a JSON answer of WordPress."""
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if "json" not in content_type:
         return None
     try:
@@ -43,7 +43,7 @@ def json_body(response: Response) -> Any | None:
 
 
 def total_pages(response: Response) -> int:
-    value = response.headers.get(b"X-WP-TotalPages", b"1").decode("latin-1")
+    value = (response.headers.get(b"X-WP-TotalPages") or b"1").decode("latin-1")
     return int(value) if value.isdigit() else 1
 
 

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from pipeline.config import Config, load_config
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
-    from typing_extensions import Self
 
 __all__ = ["CitywatchAddon", "scrapy_settings_for"]
 
@@ -36,7 +37,8 @@ class CitywatchAddon:
 
     def update_settings(self, settings: Settings) -> None:
         config = load_config(
-            settings.get("CITYWATCH_CONFIG") or None, db_url=settings.get("CITYWATCH_DB_URL") or None
+            settings.get("CITYWATCH_CONFIG") or None,
+            db_url=settings.get("CITYWATCH_DB_URL") or None,
         )
         name = getattr(self.crawler.spidercls, "name", "")
         for key, value in scrapy_settings_for(config, name).items():
@@ -66,7 +68,9 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "CITYWATCH_ALLOW_PRIVATE_NETWORKS": config.settings["crawl.allow_private_networks"],
         "CITYWATCH_DATABASE_URL": config.database_url,
         "CITYWATCH_BATCH_SIZE": config.settings["changes.batch_size"],
-        "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings["changes.missed_runs_before_removal"],
+        "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings[
+            "changes.missed_runs_before_removal"
+        ],
     }
     if source is not None:
         settings["CITYWATCH_SOURCE"] = {

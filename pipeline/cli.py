@@ -65,10 +65,16 @@ def _settings_help() -> str:
 
 
 @click.group(cls=CitywatchGroup, epilog="Settings of citywatch.toml:\n\n" + _settings_help())
-@click.option("--config", "config_path", envvar="CITYWATCH_CONFIG", metavar="PATH",
-              help=f"Config file (default: ./{CONFIG_FILENAME} if present, else the packaged one).")
-@click.option("--db", "db_url", metavar="URL",
-              help="Database URL, beating the config and $CITYWATCH_DB_URL.")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="CITYWATCH_CONFIG",
+    metavar="PATH",
+    help=f"Config file (default: ./{CONFIG_FILENAME} if present, else the packaged one).",
+)
+@click.option(
+    "--db", "db_url", metavar="URL", help="Database URL, beating the config and $CITYWATCH_DB_URL."
+)
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv: debug).")
 @click.version_option(package_name="citywatch")
 @click.pass_context
@@ -125,8 +131,10 @@ def config_check(obj: Context) -> None:
 
     config = obj.config
     enabled = select_sources(config)
-    click.echo(f"{config.path}: ok: {len(config.sources)} sources ({len(enabled)} enabled), "
-               f"{len(config.links)} cited links, database {config.database_url}")
+    click.echo(
+        f"{config.path}: ok: {len(config.sources)} sources ({len(enabled)} enabled), "
+        f"{len(config.links)} cited links, database {config.database_url}"
+    )
 
 
 # -- database -----------------------------------------------------------------------------
@@ -148,8 +156,13 @@ def init(obj: Context) -> None:
 
 
 @main.command()
-@click.option("--source", "sources", multiple=True, metavar="KEY",
-              help="Crawl only this source (repeatable); default: every enabled source.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="KEY",
+    help="Crawl only this source (repeatable); default: every enabled source.",
+)
 @pass_context
 def crawl(obj: Context, sources: tuple[str, ...]) -> None:
     """Crawl the sources and store what changed.
@@ -162,17 +175,22 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
     """
     from pipeline.commands import crawl_and_summarise
 
-    outcomes = crawl_and_summarise(obj.config, obj.config_path, obj.db_url, sources,
-                                   obj.log_level, stderr)
+    outcomes = crawl_and_summarise(
+        obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr
+    )
     table = Table("source", "run", "status", "pages", "records", "new", "updated", "removed")
     for outcome in outcomes:
         stats = outcome.stats
-        table.add_row(outcome.source_key, str(outcome.run_id or "-"), outcome.status,
-                      str(stats.get("downloader/response_count", 0)),
-                      str(stats.get("citywatch/records_saved", 0)),
-                      str(stats.get("citywatch/records_new", 0)),
-                      str(stats.get("citywatch/records_updated", 0)),
-                      str(stats.get("citywatch/records_removed", 0)))
+        table.add_row(
+            outcome.source_key,
+            str(outcome.run_id or "-"),
+            outcome.status,
+            str(stats.get("downloader/response_count", 0)),
+            str(stats.get("citywatch/records_saved", 0)),
+            str(stats.get("citywatch/records_new", 0)),
+            str(stats.get("citywatch/records_updated", 0)),
+            str(stats.get("citywatch/records_removed", 0)),
+        )
     Console(highlight=False).print(table)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_RUN_FAILED)
@@ -182,16 +200,26 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--run", "run_ids", multiple=True, type=int, metavar="ID",
-              help="Report on this run (repeatable); default: the latest run of each source.")
-@click.option("--since", type=click.DateTime(), metavar="TIME",
-              help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01).")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md",
-              show_default=True)
+@click.option(
+    "--run",
+    "run_ids",
+    multiple=True,
+    type=int,
+    metavar="ID",
+    help="Report on this run (repeatable); default: the latest run of each source.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(),
+    metavar="TIME",
+    help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01).",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 @pass_context
-def report(obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str,
-           output: str | None) -> None:
+def report(
+    obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str, output: str | None
+) -> None:
     """The change report: per run, records new, updated (with the fields), removed.
 
     \b
@@ -205,13 +233,16 @@ def report(obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: 
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl",
-              show_default=True)
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
-                                                        "%Y-%m-%dT%H:%M:%S%z"]),
-              metavar="TIME", help="Only records changed at or after TIME (the last "
-              "changed_at you ingested; inclusive).")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    metavar="TIME",
+    help="Only records changed at or after TIME (the last changed_at you ingested; inclusive).",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
 @pass_context
 def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -> None:
     """Export records as JSON lines for the downstream catalogue (see docs/export.md).
@@ -224,8 +255,11 @@ def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -
 
     with _output(output) as out:
         summary = write_export(obj.config, _utc(since), out)
-    stderr.print(f"exported {summary.count} records; next --since: "
-                 f"{summary.last_changed_at or '(unchanged)'}", markup=False)
+    stderr.print(
+        f"exported {summary.count} records; next --since: "
+        f"{summary.last_changed_at or '(unchanged)'}",
+        markup=False,
+    )
 
 
 @main.command()
@@ -239,16 +273,21 @@ def sources(obj: Context) -> None:
     """
     from pipeline.commands import source_rows
 
-    table = Table("key", "enabled", "schedule", "records", "removed", "last run", "status",
-                  "start URL")
+    table = Table(
+        "key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"
+    )
     for row in source_rows(obj.config):
         table.add_row(*row)
     Console(highlight=False).print(table)
 
 
 @main.command()
-@click.option("--dir", "directory", metavar="PATH",
-              help="Keep the demo database and report here (default: a new temporary folder).")
+@click.option(
+    "--dir",
+    "directory",
+    metavar="PATH",
+    help="Keep the demo database and report here (default: a new temporary folder).",
+)
 @click.option("--size", default=60, show_default=True, help="Posts on the replica site.")
 @pass_context
 def demo(obj: Context, directory: str | None, size: int) -> None:

@@ -12,7 +12,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 
 from pipeline.config import Config, SourceConfig
-from pipeline.crawl import CrawlOutcome, crawl_sources, project_settings, run_in_reactor, select_sources
+from pipeline.crawl import (
+    CrawlOutcome,
+    crawl_sources,
+    project_settings,
+    run_in_reactor,
+    select_sources,
+)
 from pipeline.export import ExportSummary, export_jsonl
 from pipeline.report import build_report, render_json, render_markdown
 from storage.db import make_engine, session_factory, session_scope
@@ -36,8 +42,12 @@ __all__ = [
 
 
 def source_specs(config: Config) -> list[SourceSpec]:
-    return [SourceSpec(key=s.key, name=s.name, spider=s.spider, start_urls=s.start_urls,
-                       enabled=s.enabled) for s in config.sources]
+    return [
+        SourceSpec(
+            key=s.key, name=s.name, spider=s.spider, start_urls=s.start_urls, enabled=s.enabled
+        )
+        for s in config.sources
+    ]
 
 
 def initialise(config: Config) -> str:
@@ -82,8 +92,13 @@ async def crawl_with_progress(
 ) -> list[CrawlOutcome]:
     """Crawl with a live line per source on stderr (pages fetched, records saved)."""
     watched: dict[str, Crawler] = {}
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         tasks = {s.key: progress.add_task(s.key) for s in sources}
 
         def on_start(key: str, crawler: Crawler) -> None:
@@ -93,9 +108,13 @@ async def crawl_with_progress(
             while True:
                 for key, crawler in watched.items():
                     stats = crawler.stats.get_stats() if crawler.stats else {}
-                    progress.update(tasks[key], description=(
-                        f"{key}: {stats.get('downloader/response_count', 0)} pages, "
-                        f"{stats.get('citywatch/records_saved', 0)} records saved"))
+                    progress.update(
+                        tasks[key],
+                        description=(
+                            f"{key}: {stats.get('downloader/response_count', 0)} pages, "
+                            f"{stats.get('citywatch/records_saved', 0)} records saved"
+                        ),
+                    )
                 await asyncio.sleep(0.5)
 
         ticker = asyncio.ensure_future(refresh())
@@ -113,8 +132,9 @@ def report_run_ids(session: Any, run_ids: Sequence[int], since: datetime | None)
     return latest_run_ids(session)
 
 
-def write_report(config: Config, run_ids: Sequence[int], since: datetime | None, fmt: str,
-                 out: IO[str]) -> dict[str, Any]:
+def write_report(
+    config: Config, run_ids: Sequence[int], since: datetime | None, fmt: str, out: IO[str]
+) -> dict[str, Any]:
     engine, sessions = _ready_sessions(config)
     try:
         with session_scope(sessions) as session:
@@ -148,16 +168,20 @@ def source_rows(config: Config) -> list[tuple[str, ...]]:
                 stored = {s.key: s for s in list_sources(session)}
         finally:
             engine.dispose()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for source in config.sources:
         known = stored.get(source.key)
         last = known.last_run if known else None
-        rows.append((
-            source.key, "yes" if source.enabled else "no", source.schedule or "-",
-            str(known.records_active) if known else "-",
-            str(known.records_removed) if known else "-",
-            last.started_at.isoformat(timespec="minutes") if last else "-",
-            last.status if last else "-",
-            source.start_urls[0],
-        ))
+        rows.append(
+            (
+                source.key,
+                "yes" if source.enabled else "no",
+                source.schedule or "-",
+                str(known.records_active) if known else "-",
+                str(known.records_removed) if known else "-",
+                last.started_at.isoformat(timespec="minutes") if last else "-",
+                last.status if last else "-",
+                source.start_urls[0],
+            )
+        )
     return rows

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pipeline.settings_table import LINK_FIELDS, SETTINGS, SOURCE_FIELDS, Field, Setting
@@ -144,7 +144,8 @@ class _Locator:
 
     def line_of(self, table: str, index: int | None, key: str | None) -> int | None:
         header = re.compile(
-            rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None
+            rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]"
+            if index is not None
             else rf"^\s*\[\s*{re.escape(table)}\s*\]"
         )
         starts = [n for n, line in enumerate(self.lines) if header.match(line)]
@@ -161,7 +162,9 @@ class _Locator:
             return start + 1
         return None
 
-    def error(self, table: str, index: int | None, message: str, key: str | None = None) -> ConfigError:
+    def error(
+        self, table: str, index: int | None, message: str, key: str | None = None
+    ) -> ConfigError:
         line = self.line_of(table, index, key)
         where = f"{self.path}:{line}" if line else self.path
         name = table if index is None else f"{table}[{index}]"
@@ -184,11 +187,15 @@ def _read_settings(document: dict[str, Any], locate: _Locator) -> dict[str, Any]
         table = document.get(row.section, {})
         value = table.get(row.key, row.default)
         if row.key in table:
-            value = _check_value(row, table[row.key], lambda msg, r=row: locate.error(
-                r.section, None, msg, r.key))
+            value = _check_value(
+                row, table[row.key], lambda msg, r=row: locate.error(r.section, None, msg, r.key)
+            )
         if row.env and os.environ.get(row.env):
-            value = _check_value(row, os.environ[row.env], lambda msg, r=row: ConfigError(
-                f"environment variable {r.env}: {msg}"))
+            value = _check_value(
+                row,
+                os.environ[row.env],
+                lambda msg, r=row: ConfigError(f"environment variable {r.env}: {msg}"),
+            )
         settings[row.name] = value
     return settings
 
@@ -200,9 +207,10 @@ def _check_value(row: Setting, value: Any, error: Any) -> Any:
         value = float(value)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise error(f"expected {expected.__name__}, got {type(value).__name__} {value!r}")
-    if row.minimum is not None and value < row.minimum:
+    checked: Any = value  # isinstance() above narrowed it to `object`
+    if row.minimum is not None and checked < row.minimum:
         raise error(f"must be at least {row.minimum:g}, got {value!r}")
-    if row.name == "database.url" and "://" not in value:
+    if row.name == "database.url" and "://" not in checked:
         raise error(f"not a database URL: {value!r} (e.g. sqlite:///citywatch.db)")
     return value
 
@@ -216,6 +224,7 @@ def _read_sources(
     seen: set[str] = set()
     sources = []
     for index, table in enumerate(tables):
+
         def fail(message: str, key: str | None = None, i: int = index) -> ConfigError:
             return locate.error("sources", i, message, key)
 
@@ -262,6 +271,7 @@ def _read_links(tables: Any, locate: _Locator) -> tuple[LinkConfig, ...]:
         raise locate.error("links", None, "must be an array of tables ([[links]])")
     links = []
     for index, table in enumerate(tables):
+
         def fail(message: str, key: str | None = None, i: int = index) -> ConfigError:
             return locate.error("links", i, message, key)
 
@@ -292,7 +302,7 @@ def _read_fields(
         value = table[spec.name]
         if not isinstance(value, spec.type):
             raise fail(f"expected {spec.type.__name__}, got {type(value).__name__}", spec.name)
-        if spec.type is list and not all(isinstance(v, str) for v in value):
+        if spec.type is list and not all(isinstance(v, str) for v in cast(list[Any], value)):
             raise fail("expected a list of strings", spec.name)
         values[spec.name] = value
     return values

@@ -56,9 +56,9 @@ def spider_names() -> set[str]:
 
 def select_sources(config: Config, keys: Sequence[str] = ()) -> list[SourceConfig]:
     """The sources to crawl: those named (even if disabled), else every enabled one."""
-    sources = [config.source(key) for key in keys] if keys else [
-        s for s in config.sources if s.enabled
-    ]
+    sources = (
+        [config.source(key) for key in keys] if keys else [s for s in config.sources if s.enabled]
+    )
     known = spider_names()
     for source in sources:
         if source.spider not in known:
@@ -95,28 +95,36 @@ async def crawl_sources(
     )
     outcomes = []
     for (key, each), result in zip(crawlers, results, strict=True):
-        stats = each.stats.get_stats() if each.stats else {}
+        stats = _stats_of(each)
         if isinstance(result, BaseException):
-            logger.error("crawl of %s crashed: %s", key, result)
-            outcomes.append(CrawlOutcome(key, stats.get("citywatch/run_id"), "failed",
-                                         f"crashed: {result}", stats))
+            logger.error("crawl of %s crashed: %s", key, result, exc_info=result)
+            outcomes.append(
+                CrawlOutcome(
+                    key, stats.get("citywatch/run_id"), "failed", f"crashed: {result}", stats
+                )
+            )
             continue
-        outcomes.append(CrawlOutcome(
-            source_key=key,
-            run_id=stats.get("citywatch/run_id"),
-            status=str(stats.get("citywatch/run_status", "failed")),
-            reason=str(stats.get("finish_reason", "unknown")),
-            stats=stats,
-        ))
+        outcomes.append(
+            CrawlOutcome(
+                source_key=key,
+                run_id=stats.get("citywatch/run_id"),
+                status=str(stats.get("citywatch/run_status", "failed")),
+                reason=str(stats.get("finish_reason", "unknown")),
+                stats=stats,
+            )
+        )
     return outcomes
 
 
 def run_in_reactor(settings: Settings, main: Callable[[AsyncCrawlerRunner], Awaitable[T]]) -> T:
     """Start the asyncio reactor, run ``main(runner)``, stop, and return its result."""
     install_reactor(_REACTOR)
-    from twisted.internet import reactor
+    from twisted.internet import reactor as installed
 
-    configure_logging(settings, install_root_handler=True)
+    reactor: Any = installed  # the module attribute is replaced by the installed reactor
+
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    configure_logging(settings)
     runner = AsyncCrawlerRunner(settings)
     outcome: dict[str, Any] = {}
 
@@ -126,12 +134,20 @@ def run_in_reactor(settings: Settings, main: Callable[[AsyncCrawlerRunner], Awai
         except BaseException as exc:  # re-raised below, outside the reactor
             outcome["error"] = exc
         finally:
-            reactor.stop()  # type: ignore[attr-defined]
+            reactor.stop()
 
-    reactor.callWhenRunning(lambda: deferred_from_coro(wrapper()))  # type: ignore[attr-defined]
-    reactor.run()  # type: ignore[attr-defined]
+    reactor.callWhenRunning(lambda: deferred_from_coro(wrapper()))
+    reactor.run()
     if "error" in outcome:
         raise outcome["error"]
     if "value" not in outcome:
         raise KeyboardInterrupt  # the reactor was stopped by a signal
     return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _stats_of(crawler: Crawler) -> dict[str, Any]:
+    """A crawler's stats; empty when it crashed before its stats existed."""
+    try:
+        return dict(crawler.stats.get_stats()) if crawler.stats else {}
+    except RuntimeError:
+        return {}

@@ -53,9 +53,15 @@ def demo_config_text(base_urls: dict[str, str], database_path: Path) -> str:
     for key, base in base_urls.items():
         url = base + _START_PATHS[key]
         lines += [
-            "[[sources]]", f'key = "{key}"', f'name = "{key} (replica)"',
-            f'start_urls = ["{url}"]', "",
-            "[[links]]", f'url = "{url}"', 'cited_in = "demo"', "",
+            "[[sources]]",
+            f'key = "{key}"',
+            f'name = "{key} (replica)"',
+            f'start_urls = ["{url}"]',
+            "",
+            "[[links]]",
+            f'url = "{url}"',
+            'cited_in = "demo"',
+            "",
         ]
     return "\n".join(lines)
 
@@ -69,8 +75,12 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
     try:
         config_path = workdir / "citywatch.toml"
-        config_path.write_text(demo_config_text(
-            {key: server.base_url for key, server in servers.items()}, database_path), "utf-8")
+        config_path.write_text(
+            demo_config_text(
+                {key: server.base_url for key, server in servers.items()}, database_path
+            ),
+            "utf-8",
+        )
         config = load_config(str(config_path))
         initialise(config)
         console.print(f"replicas: {', '.join(s.base_url for s in servers.values())}")
@@ -89,7 +99,9 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
 
 
 async def _three_rounds(
-    runner: AsyncCrawlerRunner, config: Config, servers: dict[str, ReplicaServer],
+    runner: AsyncCrawlerRunner,
+    config: Config,
+    servers: dict[str, ReplicaServer],
     console: Console,
 ) -> list[list[CrawlOutcome]]:
     sources = select_sources(config)
@@ -101,8 +113,10 @@ async def _three_rounds(
             console.print("replicas switched to state 2: one post added, one edited, one removed")
         outcomes = await crawl_with_progress(runner, sources, console)
         for outcome in outcomes:
-            console.print(f"crawl {number}: {outcome.source_key} run {outcome.run_id}: "
-                          f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} "
-                          f"records")
+            console.print(
+                f"crawl {number}: {outcome.source_key} run {outcome.run_id}: "
+                f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} "
+                f"records"
+            )
         rounds.append(outcomes)
     return rounds

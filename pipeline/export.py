@@ -20,9 +20,27 @@ from storage.repositories import records_changed_since
 __all__ = ["EXPORT_FIELDS", "ExportSummary", "export_jsonl", "record_to_export"]
 
 EXPORT_FIELDS = (
-    "id", "source", "kind", "url", "translations", "title", "summary", "city", "country",
-    "organisations", "themes", "theme_labels", "language", "published", "updated", "resources",
-    "status", "first_seen", "last_seen", "changed_at", "version",
+    "id",
+    "source",
+    "kind",
+    "url",
+    "translations",
+    "title",
+    "summary",
+    "city",
+    "country",
+    "organisations",
+    "themes",
+    "theme_labels",
+    "language",
+    "published",
+    "updated",
+    "resources",
+    "status",
+    "first_seen",
+    "last_seen",
+    "changed_at",
+    "version",
 )
 
 

@@ -1,4 +1,4 @@
-"""Language codes as ISO 639-1, and a guess among Spanish, Portuguese and English for unlabelled text.
+"""Language codes as ISO 639-1, and a guess among Spanish, Portuguese and English for bare text.
 
 Platforms label language in many ways (``es-ES``, ``pt_BR`` from ``og:locale``, ``spa``, "Español");
 the catalogue stores two letters. When a page says nothing, `detect_language` guesses from function
@@ -8,8 +8,9 @@ words, which even a short municipal news item repeats, and answers ``None`` rath
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
+
+from pipeline.text import match_key
 
 __all__ = ["MIN_WORDS", "detect_language", "normalise_language"]
 
@@ -35,6 +36,7 @@ MIN_WORDS = 20
 _MAX_SAMPLE_CHARS = 20_000
 _MIN_EVIDENCE = 4  # marker words needed for the winner
 _MIN_RATIO = 2.0  # and the winner needs this many times the runner-up's evidence
+_OTHER = "other"
 
 # Function words that belong to one of the three languages only: "de", "que", "a", "o", "se",
 # "por", "para", "como" are shared by Spanish and Portuguese and prove nothing.
@@ -49,14 +51,20 @@ _MARKERS = {
     "en": """the and of to in is are was were for with on that this these those by from at it
         its be been has have had which their they will would an or not but as also more
         than other into about between""",
+    # French and Italian: their evidence makes the text "none of the three", not Spanish.
+    _OTHER: """des du au aux et est une qui dans pour avec sur pas par ce cette ces été sont ont
+        leur leurs nous vous il ils elle elles être della delle dei degli dello nel nella nei
+        negli alla alle agli che di gli è sono anche più stata stato questo questa tra""",
 }
 # A word in two lists counts for neither ("ser", "sobre", "entre", "cada" are es and pt).
 _MARKER_LANGUAGES: dict[str, str] = {}
 for _language, _words in _MARKERS.items():
     for _word in _words.split():
-        _MARKER_LANGUAGES[_word] = "" if _word in _MARKER_LANGUAGES else _language
+        _known = _MARKER_LANGUAGES.setdefault(_word, _language)
+        if _known != _language:
+            _MARKER_LANGUAGES[_word] = ""
 _SPELLINGS = {
-    "es": re.compile(r"ñ|ción$|ciones$|sión$|dad$|¿|¡"),
+    "es": re.compile(r"ñ|ción$|ciones$|sión$|dad$"),
     "pt": re.compile(r"ç|ã|õ|lh|nh|ção$|ções$|ão$|ões$|dade$|agem$"),
 }
 _WORD = re.compile(r"[^\W\d_]+")
@@ -64,11 +72,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def normalise_language(code: str | None) -> str | None:
     """ISO 639-1 code for a BCP 47 tag, a locale, an ISO 639-2 code or a language's own name."""
-    if not code:
-        return None
-    tag = _plain(code.strip()[:40]).replace("_", "-")
-    primary = tag.split("-")[0].strip()
-    return _CODES.get(primary) or _CODES.get(tag.split("(")[0].strip())
+    # "pt_BR" -> "pt br", "Español (Argentina)" -> "espanol argentina": the first word decides.
+    key = match_key(code[:40]) if code else None
+    return _CODES.get(key.split()[0]) if key else None
 
 
 def detect_language(text: str | None) -> str | None:
@@ -88,13 +94,8 @@ def detect_language(text: str | None) -> str | None:
         for language, spelling in _SPELLINGS.items():
             if spelling.search(word):
                 evidence[language] += 1
-    ranked = evidence.most_common(2) + [("", 0), ("", 0)]
+    ranked = [*evidence.most_common(2), ("", 0), ("", 0)]
     (best, best_count), (_, second_count) = ranked[0], ranked[1]
     if best_count < _MIN_EVIDENCE or best_count < _MIN_RATIO * second_count:
         return None
-    return best
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return None if best == _OTHER else best

@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import PageRecord
 from pipeline.dates import parse_date
 from pipeline.language import detect_language, normalise_language
-from pipeline.places import country_code, find_city, normalise_city
+from pipeline.places import country_code, find_city, find_city_in_text, normalise_city
 from pipeline.resources import extract_resources
 from pipeline.text import clean_inline, clean_summary, html_to_text
 from pipeline.themes import map_labels
@@ -25,8 +25,9 @@ from pipeline.urls import canonical_url, host_of
 from storage.records import RecordData, ResourceData, TranslationData
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 __all__ = ["NormalisePipeline", "Normalised", "normalise_record"]
 
@@ -44,7 +45,7 @@ def normalise_record(page: PageRecord) -> Normalised:
     body_text = html_to_text(page.body_html)
     title = clean_inline(page.title)
     mapping = map_labels(page.categories)
-    city, country = _place(page, title)
+    city, country = _place(page, title, body_text)
     record = RecordData(
         stable_id=page.stable_id,
         source_key=page.source_key,
@@ -77,10 +78,12 @@ def _record_url(page: PageRecord) -> str:
     return canonical_url(page.url)
 
 
-def _place(page: PageRecord, title: str | None) -> tuple[str | None, str | None]:
+def _place(
+    page: PageRecord, title: str | None, body_text: str | None
+) -> tuple[str | None, str | None]:
     city, country = clean_inline(page.city), country_code(page.country)
     if city is None:
-        found = find_city([*page.tags, *page.categories], title)
+        found = find_city([*page.tags, *page.categories], title) or find_city_in_text(body_text)
         if found:
             city, country = found[0], country or found[1]
     return city, country
@@ -91,8 +94,10 @@ def _resources(page: PageRecord, base_url: str) -> tuple[ResourceData, ...]:
     for raw in page.resources:
         if raw.get("url"):
             url = canonical_url(str(raw["url"]))
-            found.setdefault(url, ResourceData(url, clean_inline(raw.get("title")),
-                                               str(raw.get("type") or "link")))
+            found.setdefault(
+                url,
+                ResourceData(url, clean_inline(raw.get("title")), str(raw.get("type") or "link")),
+            )
     for resource in extract_resources(page.body_html, base_url):
         found.setdefault(resource.url, resource)
     return tuple(found.values())
@@ -103,9 +108,14 @@ def _translations(page: PageRecord) -> tuple[TranslationData, ...]:
     for raw in page.translations:
         language = normalise_language(raw.get("language")) or raw.get("language")
         if language and raw.get("url"):
-            by_language.setdefault(language, TranslationData(
-                language=language, url=canonical_url(str(raw["url"])),
-                title=clean_inline(raw.get("title"))))
+            by_language.setdefault(
+                language,
+                TranslationData(
+                    language=language,
+                    url=canonical_url(str(raw["url"])),
+                    title=clean_inline(raw.get("title")),
+                ),
+            )
     return tuple(sorted(by_language.values(), key=lambda t: t.language))
 
 
@@ -130,10 +140,17 @@ class NormalisePipeline:
         record = normalised.record
         if not record.title:
             stats.inc_value("citywatch/dropped/missing_title")
-            logger.error("extraction: no title for %s (%s); record dropped", record.url,
-                         record.stable_id)
+            logger.error(
+                "extraction: no title for %s (%s); record dropped", record.url, record.stable_id
+            )
             raise DropItem(f"no title: {record.url}")
-        for name in ("published", "body_text", "language"):
+        # A landing or section page rarely carries a date; a post always should.
+        expected = (
+            ("body_text", "language")
+            if record.kind == "page"
+            else ("published", "body_text", "language")
+        )
+        for name in expected:
             if getattr(record, name) in (None, ()):
                 stats.inc_value(f"citywatch/missing_field/{name}")
         stats.inc_value(f"citywatch/records/{record.kind}")

@@ -11,24 +11,27 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
+from pipeline.text import match_key
+
 __all__ = [
-    "City",
+    "DATA_FILE",
     "PlacesDataError",
     "country_code",
     "find_city",
+    "find_city_in_text",
     "normalise_city",
 ]
 
 DATA_FILE = "places.toml"
 _MAX_NAME_CHARS = 200  # no place name is longer; a text is read only this far
-_NON_WORD = re.compile(r"[\W_]+")
+_MAX_LABELS = 200  # a record with more labels is broken or hostile; the rest are not read
 _CODE = re.compile(r"[A-Z]{2}")
 _ALPHA3 = re.compile(r"[A-Z]{3}")
 
@@ -41,7 +44,7 @@ class PlacesDataError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class City:
+class _City:
     name: str  # as the gazetteer writes it
     country: str  # ISO 3166-1 alpha-2
     matching: str = _ANYWHERE
@@ -51,18 +54,14 @@ class City:
 class _Gazetteer:
     countries: dict[str, str]  # key form of a name or code -> alpha-2
     country_names: dict[str, tuple[tuple[str, ...], ...]]  # alpha-2 -> names as word tuples
-    cities: dict[str, City]  # key form of a name or alias -> city
+    cities: dict[str, _City]  # key form of a name or alias -> city
     prefixes: tuple[tuple[str, ...], ...]  # municipal prefixes as word tuples, longest first
     longest_name: int  # in words
 
 
 def normalise_city(name: str | None) -> str | None:
-    """Key form of a place name: ``"  São  Paulo "`` -> ``"sao paulo"``; ``None`` if nothing left."""
-    if not name:
-        return None
-    decomposed = unicodedata.normalize("NFKD", name[:_MAX_NAME_CHARS].lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_NON_WORD.sub(" ", plain).split()) or None
+    """Key form of a place name: ``" São  Paulo "`` -> ``"sao paulo"``; ``None`` if none left."""
+    return match_key(name[:_MAX_NAME_CHARS]) if name else None
 
 
 def country_code(name: str | None) -> str | None:
@@ -74,8 +73,8 @@ def country_code(name: str | None) -> str | None:
 def find_city(labels: Iterable[str], text: str | None = None) -> tuple[str, str] | None:
     """``(city, country code)``: first a label that is a city, else a city opening ``text``."""
     gazetteer = _gazetteer()
-    for label in labels:
-        key = normalise_city(label)
+    for label in islice(labels, _MAX_LABELS):
+        key = normalise_city(label) if isinstance(label, str) else None
         city = _match(gazetteer, key.split(), whole=True) if key else None
         if city:
             return city.name, city.country
@@ -84,7 +83,23 @@ def find_city(labels: Iterable[str], text: str | None = None) -> tuple[str, str]
     return (city.name, city.country) if city else None
 
 
-def _match(gazetteer: _Gazetteer, words: list[str], *, whole: bool) -> City | None:
+def find_city_in_text(text: str | None, max_chars: int = 3000) -> tuple[str, str] | None:
+    """``(city, country code)`` named with a municipal prefix anywhere in ``text``
+    ("... la Municipalidad de Morón lleva adelante ..."): news bodies name their city so."""
+    key = match_key(text[:max_chars]) if text else None
+    if not key:
+        return None
+    gazetteer = _gazetteer()
+    words = key.split()
+    for index in range(len(words)):
+        if any(tuple(words[index : index + len(p)]) == p for p in gazetteer.prefixes):
+            city = _match(gazetteer, words[index : index + 12], whole=False)
+            if city:
+                return city.name, city.country
+    return None
+
+
+def _match(gazetteer: _Gazetteer, words: list[str], *, whole: bool) -> _City | None:
     """The city ``words`` open with (all of ``words`` when ``whole``), longest name first."""
     starts = [0]
     for prefix in gazetteer.prefixes:
@@ -101,11 +116,7 @@ def _match(gazetteer: _Gazetteer, words: list[str], *, whole: bool) -> City | No
             if whole and len(rest) != country_words:
                 continue
             qualified = start > 0 or country_words > 0
-            if (
-                city.matching == _ANYWHERE
-                or qualified
-                or (city.matching == _LABEL_ONLY and whole)
-            ):
+            if city.matching == _ANYWHERE or qualified or (city.matching == _LABEL_ONLY and whole):
                 return city
     return None
 
@@ -136,14 +147,14 @@ def _build(data: dict[str, Any], source: str) -> _Gazetteer:
         **{_key(name, source): _LABEL_ONLY for name in matching.get("label_only", [])},
         **{_key(name, source): _QUALIFIED_ONLY for name in matching.get("qualified_only", [])},
     }
-    cities: dict[str, City] = {}
+    cities: dict[str, _City] = {}
     for code, entries in data.get("cities", {}).items():
         if code not in country_names:
             raise PlacesDataError(f"{source}: [cities.{code}]: {code!r} is not in [countries]")
         for name, aliases in entries.items():
             for spelling in [name, *aliases]:
                 key = _key(spelling, source)
-                city = City(name, code, levels.pop(key, _ANYWHERE))
+                city = _City(name, code, levels.pop(key, _ANYWHERE))
                 claimed = cities.setdefault(key, city)
                 if claimed.name != name or claimed.country != code:
                     raise PlacesDataError(
@@ -152,7 +163,9 @@ def _build(data: dict[str, Any], source: str) -> _Gazetteer:
                     )
     if levels:
         raise PlacesDataError(f"{source}: [matching] names no city: {', '.join(sorted(levels))}")
-    prefixes = {tuple(_key(prefix, source).split()) for prefix in matching.get("municipal_prefixes", [])}
+    prefixes = {
+        tuple(_key(prefix, source).split()) for prefix in matching.get("municipal_prefixes", [])
+    }
     return _Gazetteer(
         countries=countries,
         country_names=country_names,

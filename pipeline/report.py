@@ -23,10 +23,14 @@ __all__ = ["build_report", "md_escape", "render_json", "render_markdown"]
 
 REPORT_FORMAT_VERSION = 1
 _EVENT_KINDS = ("new", "updated", "removed", "reappeared")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+# Inline only: every scraped value follows other text on its line, so line-start syntax
+# (#, -, +, 1.) cannot trigger; < > & are HTML-escaped first.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
-def build_report(session: Session, run_ids: Sequence[int], generated_at: datetime) -> dict[str, Any]:
+def build_report(
+    session: Session, run_ids: Sequence[int], generated_at: datetime
+) -> dict[str, Any]:
     runs = [_run_section(session, run_id) for run_id in sorted(run_ids)]
     totals = {kind: sum(len(run["events"][kind]) for run in runs) for kind in _EVENT_KINDS}
     return {
@@ -45,14 +49,16 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
         if event.kind not in events:
             events.setdefault(event.kind, [])
         record = event.record
-        events[event.kind].append({
-            "stable_id": record.stable_id if record else None,
-            "title": event.detail.get("title"),
-            "url": event.detail.get("url"),
-            "fields_changed": list(event.fields_changed or []),
-            "old": event.detail.get("old", {}),
-            "new": event.detail.get("new", {}),
-        })
+        events[event.kind].append(
+            {
+                "stable_id": record.stable_id if record else None,
+                "title": event.detail.get("title"),
+                "url": event.detail.get("url"),
+                "fields_changed": list(event.fields_changed or []),
+                "old": event.detail.get("old", {}),
+                "new": event.detail.get("new", {}),
+            }
+        )
     return {
         "run_id": summary.run_id,
         "source": summary.source_key,
@@ -61,7 +67,8 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
         "close_reason": summary.close_reason,
         "started_at": summary.started_at.isoformat(timespec="seconds"),
         "finished_at": summary.finished_at.isoformat(timespec="seconds")
-        if summary.finished_at else None,
+        if summary.finished_at
+        else None,
         "counts": {
             "pages_fetched": stats.get("downloader/response_count", 0),
             "records_seen": summary.records_seen,
@@ -80,7 +87,7 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
 
 
 def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+    return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
 def md_escape(value: Any) -> str:

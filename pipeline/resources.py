@@ -18,8 +18,20 @@ __all__ = ["MAX_RESOURCES", "extract_resources", "resource_type"]
 
 MAX_RESOURCES = 200
 _DOCUMENT_SUFFIXES = (
-    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv",
-    ".ppt", ".pptx", ".odp", ".zip", ".epub",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".csv",
+    ".ppt",
+    ".pptx",
+    ".odp",
+    ".zip",
+    ".epub",
 )
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "youtube-nocookie.com")
 

@@ -23,8 +23,10 @@ written.
 def configuration_markdown() -> str:
     parts = [_HEADER]
     for section in dict.fromkeys(row.section for row in SETTINGS):
-        parts.append(f"\n## [{section}]\n\n| key | type | default | env | per source | meaning |\n"
-                     "|---|---|---|---|---|---|\n")
+        parts.append(
+            f"\n## [{section}]\n\n| key | type | default | env | per source | meaning |\n"
+            "|---|---|---|---|---|---|\n"
+        )
         for row in SETTINGS:
             if row.section == section:
                 parts.append(
@@ -32,12 +34,14 @@ def configuration_markdown() -> str:
                     f"{'`' + row.env + '`' if row.env else ''} | "
                     f"{'yes' if row.per_source else ''} | {row.help} |\n"
                 )
-    parts.append(_fields_table(
-        "[[sources]]",
-        "One table per monitored platform. A setting marked *per source* above may be set here "
-        "too, overriding the global value for this source only.",
-        SOURCE_FIELDS,
-    ))
+    parts.append(
+        _fields_table(
+            "[[sources]]",
+            "One table per monitored platform. A setting marked *per source* above may be set here "
+            "too, overriding the global value for this source only.",
+            SOURCE_FIELDS,
+        )
+    )
     parts.append(_fields_table("[[links]]", "Cited URLs to monitor (link checks).", LINK_FIELDS))
     return "".join(parts)
 
@@ -47,7 +51,9 @@ def _fields_table(title: str, intro: str, fields: tuple[Field, ...]) -> str:
         f"| `{f.name}` | {f.type.__name__} | {'yes' if f.required else 'no'} | {f.help} |\n"
         for f in fields
     )
-    return f"\n## {title}\n\n{intro}\n\n| key | type | required | meaning |\n|---|---|---|---|\n{rows}"
+    return (
+        f"\n## {title}\n\n{intro}\n\n| key | type | required | meaning |\n|---|---|---|---|\n{rows}"
+    )
 
 
 def _toml(value: object) -> str:

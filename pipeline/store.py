@@ -21,8 +21,9 @@ from storage.records import RecordData
 from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 __all__ = ["StorePipeline", "run_status"]
 
@@ -71,10 +72,18 @@ class StorePipeline:
     def open_spider(self) -> None:
         source = self.source
         with session_scope(self.sessions) as session:
-            sync_sources(session, [SourceSpec(
-                key=source["key"], name=source["name"], spider=source["spider"],
-                start_urls=tuple(source["start_urls"]), enabled=bool(source["enabled"]),
-            )])
+            sync_sources(
+                session,
+                [
+                    SourceSpec(
+                        key=source["key"],
+                        name=source["name"],
+                        spider=source["spider"],
+                        start_urls=tuple(source["start_urls"]),
+                        enabled=bool(source["enabled"]),
+                    )
+                ],
+            )
             self.run_id = start_run(session, source["key"], _now())
         self.stats.set_value("citywatch/run_id", self.run_id)
 
@@ -111,8 +120,9 @@ class StorePipeline:
         stats = self.stats.get_stats()
         status = run_status(reason, stats, self.write_failures)
         with session_scope(self.sessions) as session:
-            finish_run(session, self.run_id, status, reason, _json_ready(stats),
-                       self.missed_runs, _now())
+            finish_run(
+                session, self.run_id, status, reason, _json_ready(stats), self.missed_runs, _now()
+            )
         self.stats.set_value("citywatch/run_status", status)
         log = logger.info if status == "finished" else logger.error
         log("run %s of %s: %s (%s)", self.run_id, self.source["key"], status, reason)
@@ -124,5 +134,8 @@ def _now() -> datetime:
 
 
 def _json_ready(stats: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items()
-            if isinstance(v, str | int | float | bool | datetime | type(None))}
+    return {
+        k: v.isoformat() if isinstance(v, datetime) else v
+        for k, v in stats.items()
+        if isinstance(v, str | int | float | bool | datetime | type(None))
+    }

@@ -1,8 +1,8 @@
 """Plain text from the HTML fragments that platforms publish (bodies, excerpts, titles).
 
-Scraped HTML is untrusted: it is parsed, never rendered or run, and both the markup read and the text
-returned are bounded. Everything here returns ``None`` rather than an empty string, so that "the
-page has no summary" stays distinguishable from "the summary is blank".
+Scraped HTML is untrusted: it is parsed, never rendered or run, and both the markup read and the
+text returned are bounded. Everything here returns ``None`` rather than an empty string, so that
+"the page has no summary" stays distinguishable from "the summary is blank".
 
 The text returned is plain text with entities decoded (``&lt;script&gt;`` becomes the characters
 ``<script>``): escape it again wherever it is written into HTML.
@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator
 
-from bs4 import (
-    BeautifulSoup,
-    MarkupResemblesLocatorWarning,
-    NavigableString,
-    PageElement,
-    Tag,
-    XMLParsedAsHTMLWarning,
-)
-from bs4.element import PreformattedString
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 __all__ = [
     "ELLIPSIS",
@@ -31,6 +25,7 @@ __all__ = [
     "clean_inline",
     "clean_summary",
     "html_to_text",
+    "match_key",
     "truncate",
 ]
 
@@ -40,19 +35,17 @@ MAX_HTML_CHARS = 2_000_000
 
 # Elements whose content is never prose. header/footer stay: inside a post they often hold text.
 # head, media and form fields are dropped too, for their fallback text ("Your browser does not...").
-_DROPPED = frozenset(
-    {
-        "script", "style", "noscript", "template", "iframe", "svg", "math", "form", "button",
-        "nav", "head", "select", "textarea", "object", "embed", "canvas", "audio", "video",
-    }
-)  # fmt: skip
-_PARAGRAPH_TAGS = frozenset(
-    {
-        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "section",
-        "article", "header", "footer", "aside", "main", "ul", "ol", "dl", "table", "pre", "hr",
-        "address", "details", "fieldset", "body", "html",
-    }
-)  # fmt: skip
+# fmt: off
+_DROPPED = frozenset({
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "form", "button", "nav",
+    "head", "select", "textarea", "object", "embed", "canvas", "audio", "video",
+})
+_PARAGRAPH_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "section", "article",
+    "header", "footer", "aside", "main", "ul", "ol", "dl", "table", "pre", "hr", "address",
+    "details", "fieldset", "body", "html",
+})
+# fmt: on
 _LINE_TAGS = frozenset({"li", "tr", "dt", "dd", "figcaption", "caption", "summary", "legend"})
 _CELL_TAGS = frozenset({"td", "th"})
 # WordPress "read more" links and the hidden post title that themes put inside them.
@@ -61,6 +54,7 @@ _SUMMARY_NOISE_CLASSES = frozenset({"more-link", "read-more", "screen-reader-tex
 _LINE, _PARAGRAPH, _BR, _SPACE = 1, 2, 3, 4
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 _SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
 _EXCERPT_TAIL = re.compile(
     r"""(?:
         \[\s*(?:…|&hellip;|&\#8230;|\.\.\.)\s*\]
@@ -68,13 +62,13 @@ _EXCERPT_TAIL = re.compile(
       | \.\.\.
       | \b(?:leer\s+m[aá]s|continuar\s+leyendo|ler\s+mais|continue\s+lendo|read\s+more
             |continue\s+reading)\b\s*(?:…|\.\.\.)?
-    )\s*[»›→>]*\s*$""",
+    )\s*[»\u203a→>]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 
 def html_to_text(html: str | None, max_chars: int = 100_000) -> str | None:
-    """Readable text of an HTML fragment: lines from block elements, ``\\n\\n`` between paragraphs."""
+    """Readable text of an HTML fragment: a line per block, ``\\n\\n`` between paragraphs."""
     paragraphs = _paragraphs(html)
     if not paragraphs:
         return None
@@ -101,6 +95,19 @@ def clean_summary(html: str | None, max_chars: int = 2000) -> str | None:
             break
         summary = shorter
     return truncate(summary, max_chars) if summary else None
+
+
+def match_key(text: str | None) -> str | None:
+    """Form in which labels and names are compared: ``" Saúde  Pública! "`` -> ``"saude publica"``.
+
+    Lowercase, accents stripped, every run of punctuation and whitespace one space; ``None`` when
+    nothing is left.
+    """
+    if not text:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NON_WORD.sub(" ", plain).split()) or None
 
 
 def truncate(text: str, max_chars: int) -> str:
@@ -160,9 +167,9 @@ def _is_dropped(tag: Tag, drop_classes: frozenset[str]) -> bool:
     if not drop_classes:
         return False
     classes = tag.get("class")
-    if isinstance(classes, str):
-        classes = classes.split()
-    return classes is not None and not drop_classes.isdisjoint(classes)
+    if classes is None:
+        return False
+    return not drop_classes.isdisjoint(classes.split() if isinstance(classes, str) else classes)
 
 
 def _marker(name: str) -> int:

@@ -60,6 +60,9 @@ def stop_replica(replica: Replica) -> None:
         replica.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         replica.process.kill()
+        replica.process.wait(timeout=10)
+    if replica.process.stdout:
+        replica.process.stdout.close()
 
 
 @pytest.fixture
@@ -108,12 +111,16 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 180) -> CliResult:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
+) -> CliResult:
     """`citywatch ARGS` in a fresh process, as a user runs it (a reactor starts once a process)."""
     completed = subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)

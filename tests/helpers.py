@@ -7,9 +7,15 @@ from pathlib import Path
 from typing import Any
 
 
-def write_config(directory: Path, start_url: str, database_url: str, *,
-                 key: str = "mercociudades_covid", extra_crawl: str = "",
-                 options: str = "") -> Path:
+def write_config(
+    directory: Path,
+    start_url: str,
+    database_url: str,
+    *,
+    key: str = "mercociudades_covid",
+    extra_crawl: str = "",
+    options: str = "",
+) -> Path:
     """A config like a user's, with the source pointed at a replica on 127.0.0.1."""
     path = directory / "citywatch.toml"
     path.write_text(

@@ -38,9 +38,7 @@ from crawler.wordpress import (
 )
 
 if TYPE_CHECKING:
-    from typing import Self
-
-    from scrapy.crawler import Crawler
+    pass
 
 __all__ = ["MercociudadesCovidSpider"]
 
@@ -55,23 +53,23 @@ class MercociudadesCovidSpider(Spider):
         self.profile: Profile
         self.seen_posts: set[int] = set()
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        source = crawler.settings.getdict("CITYWATCH_SOURCE")
+    def configure(self) -> None:
+        """Read the source from the settings; add-ons apply theirs after the spider exists,
+        so this runs when the crawl starts, not in ``from_crawler``."""
+        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
         if not source:
             raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        spider.source = source
-        spider.options = dict(source.get("options") or {})
-        spider.start_urls = list(source["start_urls"])
-        spider.profile = load_profile(cls.name, spider.options.get("profile"))
-        return spider
+        self.source = source
+        self.options = dict(source.get("options") or {})
+        self.start_urls = list(source["start_urls"])
+        self.profile = load_profile(self.name, self.options.get("profile"))
 
     @property
     def primary_language(self) -> str:
         return str(self.options.get("primary_language", "es")).lower()
 
     async def start(self) -> AsyncIterator[Any]:
+        self.configure()
         for url in self.start_urls:
             yield Request(
                 url, callback=self.parse_landing, errback=self.listing_failed, dont_filter=True

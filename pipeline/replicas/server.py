@@ -3,12 +3,14 @@
 The server is generic: it owns sockets, request counting, the replica's *state* (1 = baseline,
 2 = after one round of edits) and the HTTP validators (``ETag`` / ``Last-Modified`` and the 304
 answers to conditional requests), so that every replica behaves like a well-configured web server.
-What the replica serves is a `Site`: one object answering ``handle(method, target, headers, state)``.
+What the replica serves is a `Site`: one object answering
+``handle(method, target, headers, state)``.
 
 Control endpoints, for tests that run the server out of process:
 
 - ``POST /__replica__/state`` with body ``2`` switches to state 2;
-- ``GET /__replica__/stats`` returns ``{"state": n, "total": n, "counts": {target: n}}``;
+- ``GET /__replica__/stats`` returns ``{"state": n, "total": n, "counts": {path: n},
+  "targets": {path_with_query: n}}``;
 - ``POST /__replica__/reset`` zeroes the request counts.
 """
 
@@ -107,15 +109,19 @@ class ReplicaServer:
         self.verbose = verbose
         self._state = 1
         self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
+        self._counts: Counter[str] = Counter()  # by request target: path and query
         self._log: list[RequestRecord] = []
         self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
         self.host = str(bound_host)
         self.port = int(bound_port)
+        # A short poll interval, so that stop() (and each test's teardown) returns at once.
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name=f"replica-{self.port}", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"replica-{self.port}",
+            daemon=True,
         )
         self._thread.start()
 
@@ -136,6 +142,14 @@ class ReplicaServer:
 
     @property
     def request_counts(self) -> dict[str, int]:
+        """How many requests each path (query left out) received, control requests aside."""
+        by_path: Counter[str] = Counter()
+        for target, count in self.target_counts.items():
+            by_path[target.split("?", 1)[0]] += count
+        return dict(by_path)
+
+    @property
+    def target_counts(self) -> dict[str, int]:
         """How many requests each target (path with query) received, control requests aside."""
         with self._lock:
             return dict(self._counts)
@@ -151,9 +165,10 @@ class ReplicaServer:
             self._log.clear()
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join()
         self._httpd.server_close()
-        self._thread.join()
 
     def __enter__(self) -> ReplicaServer:
         return self
@@ -166,10 +181,13 @@ class ReplicaServer:
     ) -> None:
         self.stop()
 
-    def respond(self, method: str, target: str, headers: Mapping[str, str]) -> Response:
+    def respond(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> Response:
         """Answer one request the way the HTTP handler does (also usable without sockets)."""
         if target.startswith(CONTROL_PREFIX):
-            return self._control(method, target, headers.get("x-replica-body", ""))
+            text = body.decode("utf-8", "replace")
+            return _with_length(self._control(method, target, text))
         state = self.state
         response = self.site.handle(method, target, headers, state)
         response = _with_validators(response)
@@ -194,7 +212,12 @@ class ReplicaServer:
             return _json_response(200, {"state": self.state})
         if path == CONTROL_PREFIX + "stats" and method in ("GET", "HEAD"):
             counts = self.request_counts
-            stats = {"state": self.state, "total": sum(counts.values()), "counts": counts}
+            stats = {
+                "state": self.state,
+                "total": sum(counts.values()),
+                "counts": counts,
+                "targets": self.target_counts,
+            }
             return _json_response(200, stats)
         return _json_response(404, {"error": f"no control endpoint {method} {path}"})
 
@@ -204,14 +227,18 @@ def _json_response(status: int, payload: object) -> Response:
     return Response(status, [("Content-Type", "application/json")], body)
 
 
-def _with_validators(response: Response) -> Response:
-    """Add a strong ETag (body digest) to a 200 that has none, and a correct Content-Length."""
+def _with_length(response: Response) -> Response:
     headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
-    if response.status == 200 and response.header("etag") is None:
-        digest = hashlib.sha1(response.body).hexdigest()[:20]
-        headers.append(("ETag", f'"{digest}"'))
     headers.append(("Content-Length", str(len(response.body))))
     return Response(response.status, headers, response.body)
+
+
+def _with_validators(response: Response) -> Response:
+    """Add a strong ETag (body digest) to a 200 that has none, and a correct Content-Length."""
+    if response.status == 200 and response.header("etag") is None:
+        digest = hashlib.sha1(response.body).hexdigest()[:20]
+        response = Response(200, [*response.headers, ("ETag", f'"{digest}"')], response.body)
+    return _with_length(response)
 
 
 def _not_modified(response: Response, request_headers: Mapping[str, str]) -> bool:
@@ -239,8 +266,10 @@ def _handler_class(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
     class ReplicaRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "Apache"
-        sys_version = ""
         timeout = 30  # an idle keep-alive connection must not pin a thread forever
+
+        def version_string(self) -> str:
+            return self.server_version
 
         def do_GET(self) -> None:
             self._answer("GET")
@@ -254,10 +283,9 @@ def _handler_class(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
         def _answer(self, method: str) -> None:
             headers = {key.lower(): value for key, value in self.headers.items()}
             length = int(headers.get("content-length", "0") or "0")
-            if length:
-                headers["x-replica-body"] = self.rfile.read(length).decode("utf-8", "replace")
+            body = self.rfile.read(length) if length else b""
             try:
-                response = server.respond(method, self.path, headers)
+                response = server.respond(method, self.path, headers, body)
             except Exception as error:  # a replica bug must surface as a 500, not a hang
                 sys.stderr.write(f"replica error on {method} {self.path}:\n")
                 traceback.print_exc()

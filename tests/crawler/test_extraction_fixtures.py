@@ -37,12 +37,18 @@ def test_stored_page_gives_the_expected_record(case: Path) -> None:
     for text in expected.pop("body_excludes"):
         assert text not in body
     got = {
-        "stable_id": record.stable_id, "kind": record.kind, "url": record.url,
-        "title": record.title, "published": record.published and record.published.isoformat(),
-        "language": record.language, "city": record.city, "country": record.country,
+        "stable_id": record.stable_id,
+        "kind": record.kind,
+        "url": record.url,
+        "title": record.title,
+        "published": record.published and record.published.isoformat(),
+        "language": record.language,
+        "city": record.city,
+        "country": record.country,
         "theme_labels": list(record.theme_labels),
         "resources": [{"url": r.url, "title": r.title, "type": r.type} for r in record.resources],
-        "translations": [{"language": t.language, "url": t.url, "title": t.title}
-                         for t in record.translations],
+        "translations": [
+            {"language": t.language, "url": t.url, "title": t.title} for t in record.translations
+        ],
     }
     assert got == expected

@@ -49,7 +49,7 @@ def test_crawl_extracts_every_post_with_its_fields(
         assert record["language"] == "es"
         assert record["source"] == "mercociudades_covid"
         assert record["url"].endswith(post.path)
-        assert record["theme_labels"] == post.categories
+        assert record["theme_labels"] == list(post.categories)
         assert "emergency_response" in record["themes"] or "public_health" in record["themes"]
         if post.city:
             assert (record["city"], record["country"]) == (post.city, post.country)
@@ -74,10 +74,14 @@ def test_html_archive_fallback_gives_the_same_records_as_the_api(
     try:
         (tmp_path / "api").mkdir()
         (tmp_path / "html").mkdir()
-        api_config = write_config(tmp_path / "api", f"{with_api.base_url}/covid-19/",
-                                  f"sqlite:///{tmp_path / 'api' / 'a.db'}")
-        html_config = write_config(tmp_path / "html", f"{without_api.base_url}/covid-19/",
-                                   database_url)
+        api_config = write_config(
+            tmp_path / "api",
+            f"{with_api.base_url}/covid-19/",
+            f"sqlite:///{tmp_path / 'api' / 'a.db'}",
+        )
+        html_config = write_config(
+            tmp_path / "html", f"{without_api.base_url}/covid-19/", database_url
+        )
         init(api_config)
         init(html_config)
         by_api = {r["id"]: r for r in crawl_and_export(api_config)}
@@ -122,11 +126,16 @@ def test_added_edited_and_removed_posts_are_reported(
     mercociudades.set_state(2)
     crawl_and_export(config)
     crawled = crawl_and_export(config)
-    report = json.loads(run_cli("--config", str(config), "report", "--since", "2000-01-01",
-                                "--format", "json").stdout)
+    report = json.loads(
+        run_cli(
+            "--config", str(config), "report", "--since", "2000-01-01", "--format", "json"
+        ).stdout
+    )
     later = report["runs"][1:]
-    events = {kind: [e["stable_id"] for run in later for e in run["events"][kind]]
-              for kind in ("new", "updated", "removed")}
+    events = {
+        kind: [e["stable_id"] for run in later for e in run["events"][kind]]
+        for kind in ("new", "updated", "removed")
+    }
     assert events == {
         "new": [f"mercociudades_covid:wp:{site.added_id}"],
         "updated": [f"mercociudades_covid:wp:{site.edited_id}"],
@@ -142,8 +151,9 @@ def test_added_edited_and_removed_posts_are_reported(
 
 @pytest.mark.parametrize("bad", ["http://127.0.0.1:9/covid-19/"])
 def test_crawl_of_unreachable_site_fails_and_removes_nothing(bad: str, tmp_path: Path) -> None:
-    config = write_config(tmp_path, bad, f"sqlite:///{tmp_path / 'c.db'}",
-                          extra_crawl="retry_times = 0")
+    config = write_config(
+        tmp_path, bad, f"sqlite:///{tmp_path / 'c.db'}", extra_crawl="retry_times = 0"
+    )
     init(config)
     result = run_cli("--config", str(config), "crawl")
     assert result.code == 1

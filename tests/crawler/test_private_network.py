@@ -11,9 +11,17 @@ from crawler.middlewares.private_network import PrivateNetworkGuard, is_public_a
 
 @pytest.mark.parametrize(
     ("address", "public"),
-    [("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.10", False), ("172.16.5.4", False),
-     ("169.254.169.254", False), ("::1", False), ("fe80::1%eth0", False), ("8.8.8.8", True),
-     ("2001:4860:4860::8888", True)],
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.10", False),
+        ("172.16.5.4", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+    ],
 )
 def test_non_public_addresses_are_recognised(address: str, public: bool) -> None:
     assert is_public_address(address) is public

@@ -77,15 +77,30 @@ SOURCE = '[[sources]]\nkey = "a"\nname = "A"\nstart_urls = ["https://example.org
     [
         ("[crawl\n", "bad.toml: not valid TOML"),
         ("[crawl]\ndownload_delay = 'fast'\n", "bad.toml:2: crawl.download_delay: expected float"),
-        ("[crawl]\nconcurrency_per_host = 0\n", "bad.toml:2: crawl.concurrency_per_host: must be at least 1"),
+        (
+            "[crawl]\nconcurrency_per_host = 0\n",
+            "bad.toml:2: crawl.concurrency_per_host: must be at least 1",
+        ),
         ("[crawl]\nspeed = 3\n", "bad.toml:2: crawl.speed: unknown setting"),
         ("[crawler]\n", "bad.toml:1: crawler: unknown section"),
         ("[database]\nurl = 'citywatch.db'\n", "bad.toml:2: database.url: not a database URL"),
-        ('[[sources]]\nname = "A"\nstart_urls = ["https://e.org/"]\n', "bad.toml:1: sources[0].key: is required"),
+        (
+            '[[sources]]\nname = "A"\nstart_urls = ["https://e.org/"]\n',
+            "bad.toml:1: sources[0].key: is required",
+        ),
         (SOURCE + SOURCE, "bad.toml:6: sources[1].key: duplicate source key 'a'"),
-        (SOURCE.replace("https://example.org/", "ftp://example.org/"), "bad.toml:4: sources[0].start_urls: 'ftp://example.org/': not an http(s) URL"),
-        (SOURCE.replace("https://example.org/", "http://127.0.0.1:8000/"), "sources[0].start_urls: 'http://127.0.0.1:8000/': is a private-network address"),
-        (SOURCE + 'schedule = "every night"\n', "bad.toml:5: sources[0].schedule: 'every night': not a valid cron expression"),
+        (
+            SOURCE.replace("https://example.org/", "ftp://example.org/"),
+            "bad.toml:4: sources[0].start_urls: 'ftp://example.org/': not an http(s) URL",
+        ),
+        (
+            SOURCE.replace("https://example.org/", "http://127.0.0.1:8000/"),
+            "sources[0].start_urls: 'http://127.0.0.1:8000/': is a private-network address",
+        ),
+        (
+            SOURCE + 'schedule = "every night"\n',
+            "bad.toml:5: sources[0].schedule: 'every night': not a valid cron expression",
+        ),
         (SOURCE + "colour = 'red'\n", "bad.toml:5: sources[0].colour: unknown key"),
         ('[[links]]\ntitle = "x"\n', "bad.toml:1: links[0].url: is required"),
     ],

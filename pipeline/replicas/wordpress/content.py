@@ -50,7 +50,7 @@ def _block_html(block: Block, base_url: str) -> str:
     if block.kind == "video":
         return (
             '<figure class="wp-block-embed is-type-video is-provider-youtube '
-            "wp-block-embed-youtube wp-embed-aspect-16-9 wp-has-aspect-ratio\">"
+            'wp-block-embed-youtube wp-embed-aspect-16-9 wp-has-aspect-ratio">'
             '<div class="wp-block-embed__wrapper">\n'
             f'<iframe title="{esc_attr(block.video_title)}" width="840" height="473" '
             f'src="https://www.youtube.com/embed/{block.video_id}?feature=oembed" '

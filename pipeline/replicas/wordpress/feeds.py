@@ -1,4 +1,4 @@
-"""Machine-readable listings WordPress serves besides the REST API: RSS 2.0, core sitemaps, robots."""
+"""What WordPress serves to machines besides the REST API: RSS 2.0, core sitemaps, robots.txt."""
 
 from __future__ import annotations
 

@@ -36,11 +36,33 @@ __all__ = [
 
 MONTHS = {
     "es": (
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-    ).split(),
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
     "pt": (
-        "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro"
-    ).split(),
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ),
 }
 
 # wptexturize: an opening quote follows the start of the text, a space or one of ([{-

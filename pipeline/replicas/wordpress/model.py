@@ -17,8 +17,8 @@ from pipeline.replicas.wordpress.formatting import display_text
 
 __all__ = [
     "Author",
-    "Blog",
     "Block",
+    "Blog",
     "Body",
     "Language",
     "OutboundLink",
@@ -114,7 +114,8 @@ class Term:
     lang: str
     path: str  # "/covid-19/", "/pt-br/tag/montevideo-pt/"
     group: str
-    description: tuple[Block, ...] = ()  # rendered with the site's address, as WordPress stores it
+    # HTML as stored, rendered with the site's address
+    description: tuple[Block, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class Post:
     @cached_property
     def body(self) -> Body:
         return self.make_body()
+
+    def url(self, base_url: str) -> str:
+        """The permalink on a server: ``post.url(server.base_url)``."""
+        return base_url + self.path
 
     @property
     def categories(self) -> tuple[str, ...]:

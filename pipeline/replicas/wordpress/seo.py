@@ -151,7 +151,10 @@ def _website_nodes(blog: Blog, base_url: str, lang: Language) -> list[dict[str, 
         "potentialAction": [
             {
                 "@type": "SearchAction",
-                "target": {"@type": "EntryPoint", "urlTemplate": f"{home}?s={{search_term_string}}"},
+                "target": {
+                    "@type": "EntryPoint",
+                    "urlTemplate": f"{home}?s={{search_term_string}}",
+                },
                 "query-input": "required name=search_term_string",
             }
         ],
@@ -237,7 +240,10 @@ def post_seo(blog: Blog, post: Post, base_url: str, alternates: tuple[str, ...])
         author=post.author.name,
         misc=(
             (labels["written_by"], post.author.name),
-            (labels["reading"], labels["minute"] if minutes == 1 else labels["minutes"].format(n=minutes)),
+            (
+                labels["reading"],
+                labels["minute"] if minutes == 1 else labels["minutes"].format(n=minutes),
+            ),
         ),
         site_name=blog.name,
         schema={"@context": "https://schema.org", "@graph": graph},
@@ -287,5 +293,11 @@ def archive_seo(
 
 def not_found_seo(blog: Blog, lang: Language) -> SeoMeta:
     title = f"{LABELS[lang.slug]['not_found']} {SEP} {blog.name}"
-    return SeoMeta(title=title, canonical=None, locale=lang.locale, og_type="website",
-                   site_name=blog.name, robots="noindex, follow")
+    return SeoMeta(
+        title=title,
+        canonical=None,
+        locale=lang.locale,
+        og_type="website",
+        site_name=blog.name,
+        robots="noindex, follow",
+    )

@@ -15,7 +15,14 @@ from pipeline.replicas.wordpress.formatting import date_i18n, date_w3c, texturiz
 from pipeline.replicas.wordpress.model import Blog, Language, Post, Term
 from pipeline.replicas.wordpress.seo import SeoMeta
 
-__all__ = ["Archive", "PageContext", "archive_page", "not_found_page", "post_classes", "single_page"]
+__all__ = [
+    "Archive",
+    "PageContext",
+    "archive_page",
+    "not_found_page",
+    "post_classes",
+    "single_page",
+]
 
 THEME = "mercociudades"
 UI = {
@@ -120,7 +127,7 @@ def _head(ctx: PageContext, seo: SeoMeta, links: Sequence[str]) -> str:
         "\t" + seo.head_html(),
         "",
         "",
-        f"<link rel='dns-prefetch' href='//fonts.googleapis.com' />",
+        "<link rel='dns-prefetch' href='//fonts.googleapis.com' />",
         f'<link rel="alternate" type="application/rss+xml" title="{blog.name} &raquo; '
         f'{UI[ctx.lang.slug]["feed"]}" href="{ctx.home}feed/" />',
         *[line for line in links if "rss+xml" in line],
@@ -135,7 +142,8 @@ def _head(ctx: PageContext, seo: SeoMeta, links: Sequence[str]) -> str:
         lines.append(f'<link rel="https://api.w.org/" href="{base}/wp-json/" />')
         lines += [line for line in links if "application/json" in line]
     lines += [
-        f'<link rel="EditURI" type="application/rsd+xml" title="RSD" href="{base}/xmlrpc.php?rsd" />',
+        '<link rel="EditURI" type="application/rsd+xml" title="RSD" '
+        f'href="{base}/xmlrpc.php?rsd" />',
         f'<meta name="generator" content="WordPress {blog.version}" />',
         *[line for line in links if "shortlink" in line],
         "</head>",
@@ -146,11 +154,11 @@ def _head(ctx: PageContext, seo: SeoMeta, links: Sequence[str]) -> str:
 def _masthead(ctx: PageContext, body_classes: Sequence[str], current_path: str | None) -> str:
     items = []
     for number, (label, path) in enumerate(ctx.menu, start=20):
-        current = ' current-menu-item' if path == current_path else ""
+        current = " current-menu-item" if path == current_path else ""
         kind = "custom" if path == ctx.lang.prefix + "/" else "taxonomy"
         items.append(
             f'<li id="menu-item-{number}" class="menu-item menu-item-type-{kind} '
-            f'menu-item-object-{"custom" if kind == "custom" else "category"}{current} '
+            f"menu-item-object-{'custom' if kind == 'custom' else 'category'}{current} "
             f'menu-item-{number}"><a href="{ctx.base_url}{path}">{label}</a></li>'
         )
     for language, url, translated in ctx.switcher:
@@ -162,9 +170,9 @@ def _masthead(ctx: PageContext, body_classes: Sequence[str], current_path: str |
         )
     ui = UI[ctx.lang.slug]
     menu = "\n".join(items)
-    return f"""<body class="{' '.join(body_classes)}">
+    return f"""<body class="{" ".join(body_classes)}">
 <div id="page" class="site">
-\t<a class="skip-link screen-reader-text" href="#primary">{ui['skip']}</a>
+\t<a class="skip-link screen-reader-text" href="#primary">{ui["skip"]}</a>
 
 \t<header id="masthead" class="site-header">
 \t\t<div class="site-branding">
@@ -173,7 +181,8 @@ def _masthead(ctx: PageContext, body_classes: Sequence[str], current_path: str |
 \t\t</div><!-- .site-branding -->
 
 \t\t<nav id="site-navigation" class="main-navigation">
-\t\t\t<button class="menu-toggle" aria-controls="primary-menu" aria-expanded="false">{ui['menu']}</button>
+\t\t\t<button class="menu-toggle" aria-controls="primary-menu" aria-expanded="false">\
+{ui["menu"]}</button>
 \t\t\t<div class="menu-principal-container"><ul id="primary-menu" class="menu">{menu}
 </ul></div>\t\t</nav><!-- #site-navigation -->
 \t</header><!-- #masthead -->
@@ -191,12 +200,13 @@ def _colophon(ctx: PageContext) -> str:
 \t\t<div class="site-info">
 \t\t\t&copy; Mercociudades &ndash; Secretaría Técnica Permanente, Montevideo
 \t\t\t<span class="sep"> | </span>
-\t\t\t<a href="https://es.wordpress.org/">{ui['powered']}</a>
+\t\t\t<a href="https://es.wordpress.org/">{ui["powered"]}</a>
 \t\t</div><!-- .site-info -->
 \t</footer><!-- #colophon -->
 </div><!-- #page -->
 
-<script src="{ctx.base_url}/wp-content/themes/{THEME}/js/navigation.js?ver=1.2.0" id="{THEME}-navigation-js"></script>
+<script src="{ctx.base_url}/wp-content/themes/{THEME}/js/navigation.js?ver=1.2.0" \
+id="{THEME}-navigation-js"></script>
 
 </body>
 </html>
@@ -248,9 +258,7 @@ def _article(ctx: PageContext, post: Post, *, single: bool) -> str:
         body = f'\t<div class="entry-content">\n\t\t{content_html(post, ctx.base_url)}\t</div>'
         body += "<!-- .entry-content -->\n\n"
     else:
-        heading = (
-            f'<h2 class="entry-title"><a href="{permalink}" rel="bookmark">{title}</a></h2>'
-        )
+        heading = f'<h2 class="entry-title"><a href="{permalink}" rel="bookmark">{title}</a></h2>'
         body = f'\t<div class="entry-summary">\n\t\t{excerpt_html(post)}\t</div>'
         body += "<!-- .entry-summary -->\n\n"
     return (
@@ -298,8 +306,10 @@ def single_page(
     hreflangs: Sequence[tuple[Language, str]],
 ) -> str:
     base = ctx.base_url
-    links = [f'<link rel="alternate" href="{url}" hreflang="{language.hreflang}" />'
-             for language, url in hreflangs]
+    links = [
+        f'<link rel="alternate" href="{url}" hreflang="{language.hreflang}" />'
+        for language, url in hreflangs
+    ]
     if len(hreflangs) > 1:
         default = next(url for language, url in hreflangs if language.prefix == "")
         links.append(f'<link rel="alternate" href="{default}" hreflang="x-default" />')
@@ -309,8 +319,13 @@ def single_page(
         f"<link rel='shortlink' href='{base}/?p={post.id}' />",
     ]
     body_classes = [
-        "post-template-default", "single", "single-post", f"postid-{post.id}",
-        "single-format-standard", "wp-embed-responsive", "no-sidebar",
+        "post-template-default",
+        "single",
+        "single-post",
+        f"postid-{post.id}",
+        "single-format-standard",
+        "wp-embed-responsive",
+        "no-sidebar",
     ]
     current = post.category_terms[0].path if post.category_terms else None
     return (
@@ -370,11 +385,15 @@ def archive_page(
     else:
         kind = "category" if term.taxonomy == "category" else "tag"
         feed_title = ui[f"{kind}_feed"].format(site=ctx.blog.name, name=term.name)
-        links.append(f'<link rel="alternate" type="application/rss+xml" title="{feed_title}" '
-                     f'href="{base}{term.path}feed/" />')
+        links.append(
+            f'<link rel="alternate" type="application/rss+xml" title="{feed_title}" '
+            f'href="{base}{term.path}feed/" />'
+        )
         rest_base = "categories" if kind == "category" else "tags"
-        links.append(f'<link rel="alternate" title="JSON" type="application/json" '
-                     f'href="{base}/wp-json/wp/v2/{rest_base}/{term.id}" />')
+        links.append(
+            f'<link rel="alternate" title="JSON" type="application/json" '
+            f'href="{base}/wp-json/wp/v2/{rest_base}/{term.id}" />'
+        )
         body_classes = ["archive", kind, f"{kind}-{term.slug}", f"{kind}-{term.id}"]
     if page > 1:
         body_classes += ["paged", f"paged-{page}"]
@@ -399,8 +418,13 @@ def archive_page(
         listing = _no_results(ui, ctx, ui["nothing"], ui["nothing_text"])
     current = term.path if term is not None else ctx.lang.prefix + "/"
     return (
-        _head(ctx, seo, links) + "\n" + _masthead(ctx, body_classes, current) + "\n"
-        + header + listing + _colophon(ctx)
+        _head(ctx, seo, links)
+        + "\n"
+        + _masthead(ctx, body_classes, current)
+        + "\n"
+        + header
+        + listing
+        + _colophon(ctx)
     )
 
 
@@ -415,10 +439,11 @@ def _no_results(ui: dict[str, str], ctx: PageContext, title: str, text: str) -> 
 \t\t<p>{text}</p>
 <form role="search" method="get" class="search-form" action="{ctx.home}">
 \t\t\t\t<label>
-\t\t\t\t\t<span class="screen-reader-text">{ui['search_for']}</span>
-\t\t\t\t\t<input type="search" class="search-field" placeholder="{ui['search']} &hellip;" value="" name="s" />
+\t\t\t\t\t<span class="screen-reader-text">{ui["search_for"]}</span>
+\t\t\t\t\t<input type="search" class="search-field" \
+placeholder="{ui["search"]} &hellip;" value="" name="s" />
 \t\t\t\t</label>
-\t\t\t\t<input type="submit" class="search-submit" value="{ui['search']}" />
+\t\t\t\t<input type="submit" class="search-submit" value="{ui["search"]}" />
 \t\t\t</form>\t</div><!-- .page-content -->
 </section><!-- .no-results -->
 """
@@ -426,11 +451,15 @@ def _no_results(ui: dict[str, str], ctx: PageContext, title: str, text: str) -> 
 
 def not_found_page(ctx: PageContext, seo: SeoMeta) -> str:
     ui = UI[ctx.lang.slug]
-    section = _no_results(ui, ctx, ui["oops"], ui["oops_text"]).replace(
-        'class="no-results not-found"', 'class="error-404 not-found"'
+    section = (
+        _no_results(ui, ctx, ui["oops"], ui["oops_text"])
+        .replace('class="no-results not-found"', 'class="error-404 not-found"')
+        .replace("<!-- .no-results -->", "<!-- .error-404 -->")
     )
     return (
-        _head(ctx, seo, []) + "\n"
+        _head(ctx, seo, [])
+        + "\n"
         + _masthead(ctx, ["error404", "wp-embed-responsive", "hfeed", "no-sidebar"], None)
-        + section + _colophon(ctx)
+        + section
+        + _colophon(ctx)
     )
