@@ -17,6 +17,7 @@ from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.log import configure_logging
+from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.reactor import install_reactor
 
 import crawler.spiders
@@ -136,8 +137,16 @@ def run_in_reactor(settings: Settings, main: Callable[[AsyncCrawlerRunner], Awai
         finally:
             reactor.stop()
 
+    def stop_gracefully(signum: int, _frame: Any) -> None:
+        # First signal: let every crawl close ("shutdown": a partial run, nothing removed).
+        # Second signal: stop now; the next run marks the unfinished runs aborted.
+        logger.warning("signal %s: stopping the crawls (again to force)", signum)
+        install_shutdown_handlers(lambda *_: reactor.callFromThread(reactor.stop))
+        reactor.callFromThread(lambda: deferred_from_coro(runner.stop()))
+
+    install_shutdown_handlers(stop_gracefully)
     reactor.callWhenRunning(lambda: deferred_from_coro(wrapper()))
-    reactor.run()
+    reactor.run(installSignalHandlers=False)
     if "error" in outcome:
         raise outcome["error"]
     if "value" not in outcome:

@@ -119,4 +119,6 @@ async def _three_rounds(
                 f"records"
             )
         rounds.append(outcomes)
+        if any(o.reason == "shutdown" for o in outcomes):
+            break  # interrupted: report what was done
     return rounds

@@ -278,8 +278,10 @@ class MercociudadesCovidSpider(Spider):
             title=self.profile.first(page, "post", "title") or meta.title,
             summary_html=self.profile.first(page, "post", "summary_html") or meta.description,
             body_html=self.profile.first(page, "post", "body_html"),
-            published=meta.published or self.profile.first(page, "post", "published"),
-            updated=meta.modified or self.profile.first(page, "post", "updated"),
+            # The theme's <time datetime> carries the site's own offset (the date readers see);
+            # Yoast's JSON-LD and article:* metadata are in UTC, a day off late at night.
+            published=self.profile.first(page, "post", "published") or meta.published,
+            updated=self.profile.first(page, "post", "updated") or meta.modified,
             language=meta.language,
             categories=meta.sections or self.profile.all(page, "post", "categories"),
             tags=meta.keywords or self.profile.all(page, "post", "tags"),
