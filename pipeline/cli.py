@@ -18,7 +18,7 @@ from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from pipeline.config import CONFIG_FILENAME, Config, ConfigError, default_config_text, load_config
 from pipeline.settings_table import SETTINGS
@@ -56,7 +56,8 @@ class CitywatchGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (ConfigError, StorageError) as exc:
-            stderr.print(f"citywatch: error: {exc}", markup=False, soft_wrap=True)
+            message = " ".join(str(exc).split())  # one line, whatever the driver said
+            stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
             sys.exit(EXIT_USAGE)
 
 
@@ -178,7 +179,17 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
     outcomes = crawl_and_summarise(
         obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr
     )
-    table = Table("source", "run", "status", "pages", "records", "new", "updated", "removed")
+    source_width = max((len(o.source_key) for o in outcomes), default=6)
+    table = Table(
+        Column("source", no_wrap=True, min_width=source_width),
+        "run",
+        "status",
+        "pages",
+        "records",
+        "new",
+        "updated",
+        "removed",
+    )
     for outcome in outcomes:
         stats = outcome.stats
         table.add_row(
@@ -191,7 +202,7 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
             str(stats.get("citywatch/records_updated", 0)),
             str(stats.get("citywatch/records_removed", 0)),
         )
-    Console(highlight=False).print(table)
+    _stdout().print(table)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_RUN_FAILED)
 
@@ -278,7 +289,7 @@ def sources(obj: Context) -> None:
     )
     for row in source_rows(obj.config):
         table.add_row(*row)
-    Console(highlight=False).print(table)
+    _stdout().print(table)
 
 
 @main.command()
@@ -330,6 +341,11 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stdout() -> Console:
+    """Tables on stdout; piped to a file or a pager they keep every column whole."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from sqlalchemy import make_url
 
 from pipeline.config import Config, SourceConfig
 from pipeline.crawl import (
@@ -21,7 +23,8 @@ from pipeline.crawl import (
 )
 from pipeline.export import ExportSummary, export_jsonl
 from pipeline.report import build_report, render_json, render_markdown
-from storage.db import make_engine, session_factory, session_scope
+from storage.db import make_engine, normalise_url, session_factory, session_scope
+from storage.errors import SchemaOutOfDate
 from storage.migrate import ensure_current, head_revision, upgrade
 from storage.repositories import (
     SourceSpec,
@@ -63,6 +66,13 @@ def initialise(config: Config) -> str:
 
 
 def _ready_sessions(config: Config) -> Any:
+    """Engine and sessions of an initialised database; only `init` may create one."""
+    url = make_url(normalise_url(config.database_url))
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        if not Path(url.database).exists():
+            raise SchemaOutOfDate(
+                f"database file {url.database} does not exist: run `citywatch init`"
+            )
     engine = make_engine(config.database_url)
     ensure_current(engine)
     return engine, session_factory(engine)

@@ -95,6 +95,13 @@ class RequestRecord:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a crawler opening 16 connections at
+    # once; the kernel then retries after 1, 3, 7... seconds and requests time out.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class ReplicaServer:
     """Serve ``site`` on ``host:port`` (0 = any free port) from a daemon thread, at once.
 
@@ -111,7 +118,7 @@ class ReplicaServer:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()  # by request target: path and query
         self._log: list[RequestRecord] = []
-        self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
+        self._httpd = _Server((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
         self.host = str(bound_host)
