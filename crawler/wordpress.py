@@ -42,9 +42,10 @@ def json_body(response: Response) -> Any | None:
         return None
 
 
-def total_pages(response: Response) -> int:
-    value = (response.headers.get(b"X-WP-TotalPages") or b"1").decode("latin-1")
-    return int(value) if value.isdigit() else 1
+def total_pages(response: Response) -> int | None:
+    """X-WP-TotalPages; None when the header is missing (some proxies and caches drop it)."""
+    value = (response.headers.get(b"X-WP-TotalPages") or b"").decode("latin-1").strip()
+    return int(value) if value.isdigit() else None
 
 
 def post_terms(post: dict[str, Any], taxonomy: str) -> list[str] | None:

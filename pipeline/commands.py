@@ -68,11 +68,9 @@ def initialise(config: Config) -> str:
 def _ready_sessions(config: Config) -> Any:
     """Engine and sessions of an initialised database; only `init` may create one."""
     url = make_url(normalise_url(config.database_url))
-    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).exists():
-            raise SchemaOutOfDate(
-                f"database file {url.database} does not exist: run `citywatch init`"
-            )
+    is_file = url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:")
+    if is_file and not Path(str(url.database)).exists():
+        raise SchemaOutOfDate(f"database file {url.database} does not exist: run `citywatch init`")
     engine = make_engine(config.database_url)
     ensure_current(engine)
     return engine, session_factory(engine)

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from sqlalchemy.pool import NullPool
+
+from storage.db import display_url, make_engine
+from storage.errors import DatabaseUnreachable
 
 PG_URL = os.environ.get(
     "CITYWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -72,35 +76,38 @@ def mercociudades() -> Iterator[Replica]:
     stop_replica(replica)
 
 
-def postgres_available() -> bool:
+# Give up on an absent server fast: the suite would otherwise wait 10 s per test.
+PG_CONNECT_TIMEOUT_S = 3
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the database, skipping the test if the server is not there."""
     try:
-        engine = sqlalchemy.create_engine(PG_URL)
-        with engine.connect():
-            pass
+        engine = make_engine(
+            url,
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        )
+    except DatabaseUnreachable:
+        reason = f"PostgreSQL not reachable at {display_url(url)}"
+        if os.environ.get("CITYWATCH_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
+            pytest.fail(f"{reason} (CITYWATCH_REQUIRE_POSTGRES set)")
+        pytest.skip(reason)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+    finally:
         engine.dispose()
-        return True
-    except sqlalchemy.exc.OperationalError:
-        return False
-
-
-def reset_postgres() -> None:
-    engine = sqlalchemy.create_engine(PG_URL)
-    with engine.begin() as connection:
-        connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database on each backend."""
+    """An empty database: a SQLite file in tmp_path, or the test PostgreSQL schema reset."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'citywatch.db'}"
-    if not postgres_available():
-        if os.environ.get("CITYWATCH_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL not reachable at {PG_URL} (CITYWATCH_REQUIRE_POSTGRES set)")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    reset_postgres()
+        return f"sqlite:///{tmp_path / 'data' / 'citywatch.db'}"
+    reset_postgres(PG_URL)
     return PG_URL
 
 

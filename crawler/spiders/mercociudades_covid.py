@@ -18,7 +18,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import NotConfigured
@@ -52,6 +52,8 @@ class MercociudadesCovidSpider(Spider):
         self.options: dict[str, Any] = {}
         self.profile: Profile
         self.seen_posts: set[int] = set()
+        self.term_names: dict[tuple[str, int], str] = {}
+        self.multilingual = False  # the landing page links versions in other languages
 
     def configure(self) -> None:
         """Read the source from the settings; add-ons apply theirs after the spider exists,
@@ -82,6 +84,9 @@ class MercociudadesCovidSpider(Spider):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
         meta = page_metadata(response.selector, response.url)
+        # hreflang alternates, or a language switcher (Polylang's .lang-item links).
+        languages = [*meta.alternates, *response.css("a[hreflang]::attr(hreflang)").getall()]
+        self.multilingual = any(_base_language(code) != self.primary_language for code in languages)
         yield self.landing_record(response, meta)
         slug = self.options.get("category") or _last_segment(response.url)
         category_id = _category_id(meta.json_alternate)
@@ -91,8 +96,18 @@ class MercociudadesCovidSpider(Spider):
                 for item_or_request in api_result:
                     yield item_or_request
                 return
-        async for item_or_request in self.parse_archive(response):
-            yield item_or_request
+        if self.profile.nodes(response.selector, "listing", "entries"):
+            async for item_or_request in self.parse_archive(response):
+                yield item_or_request
+        else:
+            # The section is a page, not the category archive: the posts are listed there.
+            home = meta.api_root.rsplit("wp-json", 1)[0] if meta.api_root else "/"
+            yield Request(
+                urljoin(response.url, urljoin(home, f"category/{slug}/")),
+                callback=self.parse_archive,
+                errback=self.listing_failed,
+                meta={"citywatch_listing": True},
+            )
 
     def landing_record(self, response: TextResponse, meta: PageMetadata) -> PageRecord:
         return PageRecord(
@@ -113,7 +128,7 @@ class MercociudadesCovidSpider(Spider):
     async def list_from_api(
         self, api_root: str, slug: str, category_id: int | None
     ) -> list[Any] | None:
-        """Requests for every page of the category's posts, or None to fall back to HTML."""
+        """Records of the first page and requests for the others, or None to fall back."""
         if category_id is None:
             answer = await self.fetch_json(api_url(api_root, "wp/v2/categories", slug=slug))
             if not isinstance(answer, list) or not answer or "id" not in answer[0]:
@@ -121,28 +136,26 @@ class MercociudadesCovidSpider(Spider):
                 return None
             category_id = int(answer[0]["id"])
         first_url = self.posts_url(api_root, category_id, 1)
-        first_page = await self.download(first_url)
-        posts = json_body(first_page) if first_page.status == 200 else None
-        if not isinstance(posts, list):
+        first_page = await self.try_download(first_url)
+        posts = json_body(first_page) if first_page and first_page.status == 200 else None
+        if first_page is None or not isinstance(posts, list):
             self.logger.warning(
-                "REST API refused the post list (HTTP %s at %s); reading HTML archives",
-                first_page.status,
-                first_url,
+                "REST API refused the post list (%s); reading HTML archives",
+                f"HTTP {first_page.status}" if first_page else "no answer",
             )
             self.crawler.stats.inc_value("citywatch/api_fallback")
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
-        results: list[Any] = list(await asyncio.gather(*self.records_from_api(api_root, posts)))
-        for page in range(2, total_pages(first_page) + 1):
-            results.append(
-                Request(
-                    self.posts_url(api_root, category_id, page),
-                    callback=self.parse_api_page,
-                    errback=self.listing_failed,
-                    cb_kwargs={"api_root": api_root},
-                    meta={"citywatch_listing": True},
-                )
-            )
+        results: list[Any] = await self.records_from_page(api_root, posts)
+        pages = total_pages(first_page)
+        if pages is None:  # no X-WP-TotalPages (a proxy dropped it): walk until a short page
+            if len(posts) == MAX_PER_PAGE:
+                results.append(self.api_page_request(api_root, category_id, 2, open_ended=True))
+            return results
+        results += [
+            self.api_page_request(api_root, category_id, page, open_ended=False)
+            for page in range(2, pages + 1)
+        ]
         return results
 
     def posts_url(self, api_root: str, category_id: int, page: int) -> str:
@@ -155,17 +168,40 @@ class MercociudadesCovidSpider(Spider):
             _embed="wp:term",
         )
 
-    async def parse_api_page(self, response: Response, api_root: str) -> AsyncIterator[Any]:
+    def api_page_request(
+        self, api_root: str, category_id: int, page: int, *, open_ended: bool
+    ) -> Request:
+        return Request(
+            self.posts_url(api_root, category_id, page),
+            callback=self.parse_api_page,
+            errback=self.listing_failed,
+            cb_kwargs={
+                "api_root": api_root,
+                "category_id": category_id,
+                "page": page,
+                "open_ended": open_ended,
+            },
+            # Walking without a page count, WordPress ends the walk with a 400.
+            meta={"citywatch_listing": True, "handle_httpstatus_list": [400] if open_ended else []},
+        )
+
+    async def parse_api_page(
+        self, response: Response, api_root: str, category_id: int, page: int, open_ended: bool
+    ) -> AsyncIterator[Any]:
+        if open_ended and response.status == 400:
+            return  # rest_post_invalid_page_number: the previous page was the last
         posts = json_body(response)
         if not isinstance(posts, list):
             self.listing_broken(response.url, "REST API page is not a JSON list of posts")
             return
-        for record in await asyncio.gather(*self.records_from_api(api_root, posts)):
+        for record in await self.records_from_page(api_root, posts):
             yield record
+        if open_ended and len(posts) == MAX_PER_PAGE:
+            yield self.api_page_request(api_root, category_id, page + 1, open_ended=True)
 
-    def records_from_api(self, api_root: str, posts: list[Any]) -> list[Any]:
-        """Coroutines, one per post of the primary language, each resolving to its record."""
-        pending = []
+    async def records_from_page(self, api_root: str, posts: list[Any]) -> list[Any]:
+        """The records of one page of posts (translations fetched and attached)."""
+        originals = []
         for post in posts:
             if not isinstance(post, dict) or "id" not in post:
                 continue
@@ -176,19 +212,58 @@ class MercociudadesCovidSpider(Spider):
                 _base_language(code) == self.primary_language for code in translations
             ):
                 continue
-            pending.append(self.api_record(api_root, post, lang, translations))
-        return pending
+            originals.append((post, lang, translations))
+        await self.resolve_terms(api_root, [post for post, _, _ in originals])
+        return list(
+            await asyncio.gather(*(self.api_record(api_root, *original) for original in originals))
+        )
+
+    async def resolve_terms(self, api_root: str, posts: list[dict[str, Any]]) -> None:
+        """Names of category and tag ids, for posts served without ``_embedded`` terms."""
+        for taxonomy, field, route in (
+            ("category", "categories", "wp/v2/categories"),
+            ("post_tag", "tags", "wp/v2/tags"),
+        ):
+            wanted = sorted(
+                {
+                    int(term_id)
+                    for post in posts
+                    if post_terms(post, taxonomy) is None
+                    for term_id in post.get(field) or []
+                    if str(term_id).isdigit()
+                }
+                - {term_id for (tax, term_id) in self.term_names if tax == taxonomy}
+            )
+            for chunk in (
+                wanted[i : i + MAX_PER_PAGE] for i in range(0, len(wanted), MAX_PER_PAGE)
+            ):
+                answer = await self.fetch_json(
+                    api_url(
+                        api_root, route, include=",".join(map(str, chunk)), per_page=MAX_PER_PAGE
+                    )
+                )
+                for term in answer if isinstance(answer, list) else []:
+                    if isinstance(term, dict) and "id" in term and term.get("name"):
+                        self.term_names[(taxonomy, int(term["id"]))] = str(term["name"])
+
+    def term_list(self, post: dict[str, Any], taxonomy: str, field: str) -> list[str]:
+        embedded = post_terms(post, taxonomy)
+        if embedded is not None:
+            return embedded
+        ids = [int(i) for i in post.get(field) or [] if str(i).isdigit()]
+        return [self.term_names[(taxonomy, i)] for i in ids if (taxonomy, i) in self.term_names]
 
     async def api_record(
         self, api_root: str, post: dict[str, Any], lang: str, translations: dict[str, int]
     ) -> PageRecord:
         self.seen_posts.add(int(post["id"]))
+        link = post.get("link")
         record = PageRecord(
             source_key=self.name,
             kind="post",
             stable_id=f"{self.name}:wp:{post['id']}",
-            url=str(post.get("link") or api_url(api_root, f"wp/v2/posts/{post['id']}")),
-            canonical_url=post.get("link"),
+            url=str(link or api_url(api_root, f"wp/v2/posts/{post['id']}")),
+            canonical_url=link,
             title=_rendered(post.get("title")),
             summary_html=_rendered(post.get("excerpt")),
             body_html=_rendered(post.get("content")),
@@ -196,8 +271,8 @@ class MercociudadesCovidSpider(Spider):
             published=post.get("date"),
             updated=post.get("modified"),
             language=lang,
-            categories=post_terms(post, "category") or [],
-            tags=post_terms(post, "post_tag") or [],
+            categories=self.term_list(post, "category", "categories"),
+            tags=self.term_list(post, "post_tag", "tags"),
             extra={"wordpress_id": post["id"], "listing": "rest_api"},
         )
         for code, post_id in sorted(translations.items()):
@@ -210,6 +285,12 @@ class MercociudadesCovidSpider(Spider):
                         "title": _rendered(answer.get("title")),
                     }
                 )
+        if not translations and self.multilingual and link and not _declares_translations(post):
+            # A multilingual site whose API hides translations: its pages still link them.
+            page = await self.try_download(str(link))
+            if isinstance(page, TextResponse) and page.status == 200:
+                meta = page_metadata(page.selector, page.url)
+                record.translations += await self.translations_of(meta, lang)
         return record
 
     # -- the HTML path -----------------------------------------------------------------------
@@ -242,19 +323,20 @@ class MercociudadesCovidSpider(Spider):
         if record is None:
             return
         meta = page_metadata(response.selector, response.url)
-        for code, url in sorted(meta.alternates.items()):
-            if _base_language(code) == _base_language(record.language or ""):
-                continue
-            translated = await self.download(url)
-            if translated.status == 200 and isinstance(translated, TextResponse):
-                record.translations.append(
-                    {
-                        "language": code,
-                        "url": translated.url,
-                        "title": self.profile.first(translated.selector, "post", "title"),
-                    }
-                )
+        record.translations += await self.translations_of(meta, record.language or "")
         yield record
+
+    async def translations_of(self, meta: PageMetadata, language: str) -> list[dict[str, Any]]:
+        """The page's hreflang alternates in other languages, each fetched for its title."""
+        found = []
+        for code, url in sorted(meta.alternates.items()):
+            if _base_language(code) == _base_language(language):
+                continue
+            translated = await self.try_download(url)
+            if isinstance(translated, TextResponse) and translated.status == 200:
+                title = self.profile.first(translated.selector, "post", "title")
+                found.append({"language": code, "url": translated.url, "title": title})
+        return found
 
     def html_record(self, response: TextResponse) -> PageRecord | None:
         meta = page_metadata(response.selector, response.url)
@@ -294,13 +376,17 @@ class MercociudadesCovidSpider(Spider):
         """Fetch a page inside a callback (downloader middlewares apply: robots, retries)."""
         return await self.crawler.engine.download_async(Request(url, dont_filter=True))
 
-    async def fetch_json(self, url: str) -> Any | None:
+    async def try_download(self, url: str) -> Response | None:
+        """`download`, with None for a request refused or failed (robots.txt, DNS, timeout)."""
         try:
-            response = await self.download(url)
-        except Exception as exc:  # robots.txt refusal, DNS, connection: all mean "no API here"
-            self.logger.info("no JSON from %s: %s", url, exc)
+            return await self.download(url)
+        except Exception as exc:
+            self.logger.info("no answer from %s: %s", url, exc)
             return None
-        return json_body(response) if response.status == 200 else None
+
+    async def fetch_json(self, url: str) -> Any | None:
+        response = await self.try_download(url)
+        return json_body(response) if response is not None and response.status == 200 else None
 
     def listing_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
@@ -323,6 +409,10 @@ def _rendered(field: Any) -> str | None:
     if isinstance(field, dict):
         field = field.get("rendered")
     return field.strip() if isinstance(field, str) and field.strip() else None
+
+
+def _declares_translations(post: dict[str, Any]) -> bool:
+    return "translations" in post or "wpml_translations" in post
 
 
 def _base_language(code: str) -> str:
