@@ -96,7 +96,7 @@ class MercociudadesCovidSpider(Spider):
                 for item_or_request in api_result:
                     yield item_or_request
                 return
-        if self.profile.nodes(response.selector, "listing", "entries"):
+        if _is_archive(response):
             async for item_or_request in self.parse_archive(response):
                 yield item_or_request
         else:
@@ -409,6 +409,12 @@ def _rendered(field: Any) -> str | None:
     if isinstance(field, dict):
         field = field.get("rendered")
     return field.strip() if isinstance(field, str) and field.strip() else None
+
+
+def _is_archive(response: TextResponse) -> bool:
+    """A category archive lists posts; a WordPress page (body class ``page``) only talks."""
+    classes = set((response.css("body::attr(class)").get() or "").split())
+    return "archive" in classes or not classes & {"page", "single", "singular"}
 
 
 def _declares_translations(post: dict[str, Any]) -> bool:

@@ -4,6 +4,7 @@ The first line on stdout is the base URL (flushed at once), so a test can start 
 subprocess, read one line and crawl, as Scrapy's own mockserver does::
 
     python -m pipeline.replicas serve mercociudades_covid --port 0 --size 60 --seed 1
+    python -m pipeline.replicas serve mercociudades_covid --quirk no-embed --quirk block-theme
     python -m pipeline.replicas list
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from pipeline.replicas.server import DEFAULT_HOST, SITES, ReplicaServer, SiteOptions
+from pipeline.replicas.wordpress.quirks import QUIRKS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list the replica sites")
+    commands.add_parser("list", help="list the replica sites and the quirks")
     serve = commands.add_parser(
         "serve",
         help="serve a replica site",
@@ -44,12 +46,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="answer 401 on /wp-json/ as the 'Disable REST API' plugins do",
     )
+    serve.add_argument(
+        "--quirk",
+        dest="quirks",
+        action="append",
+        default=[],
+        choices=sorted(QUIRKS),
+        metavar="NAME",
+        help="serve the site with this variation (repeatable): " + ", ".join(sorted(QUIRKS)),
+    )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
 
 def serve(args: argparse.Namespace) -> None:
-    options = SiteOptions(seed=args.seed, size=args.size, rest_api=args.rest_api)
+    options = SiteOptions(
+        seed=args.seed, size=args.size, rest_api=args.rest_api, quirks=frozenset(args.quirks)
+    )
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -69,7 +82,11 @@ def serve(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
-        print("\n".join(sorted(SITES)))
+        print("sites:")
+        print("\n".join(f"  {name}" for name in sorted(SITES)))
+        print("quirks (serve --quirk NAME, repeatable):")
+        width = max(len(name) for name in QUIRKS)
+        print("\n".join(f"  {name:<{width}}  {QUIRKS[name]}" for name in sorted(QUIRKS)))
         return 0
     serve(args)
     return 0

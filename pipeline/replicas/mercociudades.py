@@ -4,6 +4,9 @@ Spanish at the root, Portuguese under ``/pt-br/`` (Polylang; about a quarter of 
 translated), Yoast SEO, a classic theme, the REST API (or not: ``rest_api=False`` answers 401 to
 ``/wp-json/`` as the "Disable REST API" plugins do). Everything follows from ``seed`` and
 ``size`` (the number of Spanish posts); post metadata is drawn up front, bodies when first read.
+``quirks`` serve the same content the ways other installs would (see
+`pipeline.replicas.wordpress.quirks`); with ``landing-page``, ``/covid-19/`` is a page and the
+archive moves to ``/category/covid-19/`` (`archive_path`).
 
 State 1 is the baseline. State 2 adds one post (the newest, with the highest id), edits one
 (title, content and modified date) and deletes one: see `added_id`, `edited_id`, `removed_id`.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -34,11 +38,13 @@ from pipeline.replicas.wordpress.model import (
     Blog,
     Language,
     OutboundLink,
+    Page,
     PdfResource,
     Post,
     Snapshot,
     Term,
 )
+from pipeline.replicas.wordpress.quirks import LANDING_PAGE, checked_quirks
 from pipeline.replicas.wordpress.site import WordPressSite
 from pipeline.replicas.wordpress.theme import UI
 
@@ -50,6 +56,7 @@ FIRST_POST = datetime(2020, 3, 16, 9, 30, tzinfo=TZ)
 LAST_POST = datetime(2022, 11, 30, 17, 0, tzinfo=TZ)
 FIRST_ID = 1482
 COVID_ID = 47
+LANDING_PAGE_ID = 1476  # the page of the landing-page quirk, made before the first post
 SPANISH = Language("es", "es_ES", "es-ES", "es", "", "Español")
 PORTUGUESE = Language("pt", "pt_BR", "pt-BR", "pt-br", "/pt-br", "Português")
 BLOG = Blog("Mercociudades", "Red de ciudades del Mercosur", (SPANISH, PORTUGUESE))
@@ -101,11 +108,21 @@ class _Entry:
 class MercociudadesSite(WordPressSite):
     """The ``mercociudades_covid`` replica; ground truth for tests in `posts` and friends."""
 
-    def __init__(self, seed: int = 1, size: int = DEFAULT_SIZE, rest_api: bool = True) -> None:
+    def __init__(
+        self,
+        seed: int = 1,
+        size: int = DEFAULT_SIZE,
+        rest_api: bool = True,
+        quirks: Iterable[str] = frozenset(),
+    ) -> None:
         if size < 3:
             raise ValueError("the replica needs at least 3 posts (one to add, edit and remove)")
         self.blog, self.seed, self.size, self.rest_api = BLOG, seed, size, rest_api
-        self.landing_path = "/covid-19/"
+        self.quirks = checked_quirks(quirks)
+        self.category_base = "/category" if LANDING_PAGE in self.quirks else ""
+        self.landing_path = "/covid-19/"  # the archive, or with landing-page the page
+        self.archive_path = self.category_base + "/covid-19/"  # the COVID-19 category archive
+        self.landing_page_id = LANDING_PAGE_ID if LANDING_PAGE in self.quirks else None
         self.category_id = COVID_ID
         self.landing_pdf = LANDING_PDF
         landing = landing_blocks("es", LANDING_PDF)
@@ -116,7 +133,23 @@ class MercociudadesSite(WordPressSite):
             for run in block.runs
             if run.href and run.href.startswith("http")
         )
-        self._terms = _terms()
+        self._terms = _terms(self.category_base)
+        self._pages: tuple[Page, ...] = ()
+        if self.landing_page_id is not None:
+            created = FIRST_POST - timedelta(days=3)
+            self._pages = (
+                Page(
+                    self.landing_page_id,
+                    "es",
+                    "covid-19",
+                    self.landing_path,
+                    "COVID-19",
+                    created,
+                    created,
+                    AUTHORS[1],
+                    landing,
+                ),
+            )
         self._categories = {
             (term.group, term.lang): term for term in self._terms if term.taxonomy == "category"
         }
@@ -339,7 +372,7 @@ class MercociudadesSite(WordPressSite):
             posts.append(self._post(entry, translation))
             if translation is not None:
                 posts.append(translation)
-        return Snapshot(state, posts, self._terms)
+        return Snapshot(state, posts, self._terms, self._pages)
 
     def _post(
         self, entry: _Entry, translation: Post | None = None, original: int | None = None
@@ -398,12 +431,24 @@ def _later(moment: datetime, delay: timedelta) -> datetime:
     return candidate if candidate > moment else moment + delay
 
 
-def _terms() -> list[Term]:
-    """Categories (ids from 47 on, a Spanish and a Portuguese term per theme) and city tags."""
+def _terms(category_base: str) -> list[Term]:
+    """Categories (ids from 47 on, a Spanish and a Portuguese term per theme) and city tags.
+
+    ``category_base`` is "" when Yoast strips it (``/covid-19/``), else "/category".
+    """
+    base = category_base
     terms = [
-        Term(1, "category", "Sin categoría", "sin-categoria", "es", "/sin-categoria/", "uncat"),
         Term(
-            2, "category", "Sem categoria", "sem-categoria", "pt", "/pt-br/sem-categoria/", "uncat"
+            1, "category", "Sin categoría", "sin-categoria", "es", f"{base}/sin-categoria/", "uncat"
+        ),
+        Term(
+            2,
+            "category",
+            "Sem categoria",
+            "sem-categoria",
+            "pt",
+            f"/pt-br{base}/sem-categoria/",
+            "uncat",
         ),
     ]
     for number, (spanish, portuguese) in enumerate(CATEGORY_NAMES):
@@ -418,7 +463,7 @@ def _terms() -> list[Term]:
                 spanish,
                 es_slug,
                 "es",
-                f"/{es_slug}/",
+                f"{base}/{es_slug}/",
                 spanish,
                 landing_blocks("es", LANDING_PDF) if description else (),
             )
@@ -430,7 +475,7 @@ def _terms() -> list[Term]:
                 portuguese,
                 pt_slug,
                 "pt",
-                f"/pt-br/{pt_slug}/",
+                f"/pt-br{base}/{pt_slug}/",
                 spanish,
                 landing_blocks("pt", LANDING_PDF) if description else (),
             )

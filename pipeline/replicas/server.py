@@ -72,6 +72,8 @@ class SiteOptions:
     seed: int = 1
     size: int | None = None  # None: the site's own default
     rest_api: bool = True
+    # Names from pipeline.replicas.wordpress.quirks.QUIRKS; a factory rejects unknown ones.
+    quirks: frozenset[str] = frozenset()
 
 
 def _mercociudades(options: SiteOptions) -> Site:
@@ -79,7 +81,9 @@ def _mercociudades(options: SiteOptions) -> Site:
     from pipeline.replicas.mercociudades import DEFAULT_SIZE, MercociudadesSite
 
     size = DEFAULT_SIZE if options.size is None else options.size
-    return MercociudadesSite(seed=options.seed, size=size, rest_api=options.rest_api)
+    return MercociudadesSite(
+        seed=options.seed, size=size, rest_api=options.rest_api, quirks=options.quirks
+    )
 
 
 SITES: dict[str, Callable[[SiteOptions], Site]] = {"mercociudades_covid": _mercociudades}

@@ -20,8 +20,14 @@ VARIATIONS = {
     "landing-page-without-api": ["--quirk", "landing-page", "--no-rest-api"],
     "robots-disallow-api": ["--quirk", "robots-disallow-api"],
     "block-theme-without-api": ["--quirk", "block-theme", "--no-rest-api"],
-    "all-rest-quirks": ["--quirk", "no-embed", "--quirk", "no-total-headers",
-                        "--quirk", "no-polylang-rest"],
+    "all-rest-quirks": [
+        "--quirk",
+        "no-embed",
+        "--quirk",
+        "no-total-headers",
+        "--quirk",
+        "no-polylang-rest",
+    ],
 }
 
 
@@ -31,8 +37,9 @@ def test_every_variation_gives_the_same_records(variation: str, tmp_path: Path) 
     size = 120 if variation in ("no-total-headers", "all-rest-quirks") else SIZE
     replica = start_replica("mercociudades_covid", "--size", str(size), *VARIATIONS[variation])
     try:
-        config = str(write_config(tmp_path, f"{replica.base_url}/covid-19/",
-                                  f"sqlite:///{tmp_path}/v.db"))
+        config = str(
+            write_config(tmp_path, f"{replica.base_url}/covid-19/", f"sqlite:///{tmp_path}/v.db")
+        )
         assert run_cli("--config", config, "init").code == 0
         crawled = run_cli("--config", config, "crawl")
         assert crawled.code == 0, crawled.stderr[-3000:]

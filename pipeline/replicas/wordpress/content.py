@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.replicas.wordpress.formatting import esc_attr, texturize, trim_words
 from pipeline.replicas.wordpress.model import Block, Post, Run, Term
 
 __all__ = [
     "EXCERPT_LENGTH",
+    "blocks_html",
     "content_html",
     "description",
     "excerpt_html",
     "excerpt_plain",
+    "excerpt_text",
+    "opening",
     "term_description_html",
     "url_for",
 ]
@@ -61,10 +65,14 @@ def _block_html(block: Block, base_url: str) -> str:
     return block.raw_html
 
 
+def blocks_html(blocks: Sequence[Block], base_url: str) -> str:
+    """What ``the_content`` prints of blocks: their markup with the block comments removed."""
+    return "\n" + "\n\n\n\n".join(_block_html(block, base_url) for block in blocks) + "\n"
+
+
 def content_html(post: Post, base_url: str) -> str:
-    """What ``the_content`` prints: block markup with the block comments removed."""
-    blocks = [_block_html(block, base_url) for block in post.body.blocks]
-    return "\n" + "\n\n\n\n".join(blocks) + "\n"
+    """What ``the_content`` prints of a post."""
+    return blocks_html(post.body.blocks, base_url)
 
 
 def term_description_html(term: Term, base_url: str) -> str:
@@ -79,12 +87,17 @@ def _content_words(post: Post) -> tuple[str, bool]:
     return trim_words(re.sub(r"<[^>]+>", " ", rendered), EXCERPT_LENGTH)
 
 
-def excerpt_html(post: Post) -> str:
-    """What ``the_excerpt`` prints: the manual excerpt, else the first 55 words and [...]."""
+def excerpt_text(post: Post) -> str:
+    """``get_the_excerpt`` (texturized): the manual excerpt, else the first 55 words and [...]."""
     if post.body.excerpt is not None:
-        return f"<p>{texturize(post.body.excerpt)}</p>\n"
+        return texturize(post.body.excerpt)
     words, cut = _content_words(post)
-    return f"<p>{words}{EXCERPT_MORE if cut else ''}</p>\n"
+    return words + (EXCERPT_MORE if cut else "")
+
+
+def excerpt_html(post: Post) -> str:
+    """What ``the_excerpt`` prints: the excerpt text in a paragraph."""
+    return f"<p>{excerpt_text(post)}</p>\n"
 
 
 def excerpt_plain(post: Post) -> str:
@@ -99,7 +112,12 @@ def description(post: Post) -> str:
     """Yoast's meta description: the excerpt, else the opening words of the content."""
     if post.excerpt is not None:
         return post.excerpt
-    text = " ".join(post.paragraphs)
+    return opening(post.paragraphs)
+
+
+def opening(paragraphs: Sequence[str]) -> str:
+    """The first DESCRIPTION_LENGTH characters of some paragraphs, cut at a word."""
+    text = " ".join(paragraphs)
     if len(text) <= DESCRIPTION_LENGTH:
         return text
     return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "…"

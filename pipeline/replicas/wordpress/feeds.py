@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from pipeline.replicas.wordpress.content import content_html, excerpt_plain
 from pipeline.replicas.wordpress.formatting import date_rfc822, date_w3c, texturize
-from pipeline.replicas.wordpress.model import Blog, Language, Post, Term
+from pipeline.replicas.wordpress.model import Blog, Language, Page, Post, Term
 
 __all__ = [
     "FEED_SIZE",
@@ -86,9 +86,11 @@ def _rss_item(blog: Blog, post: Post, base_url: str) -> str:
 _SITEMAP_XSL = '<?xml-stylesheet type="text/xsl" href="{base}/wp-sitemap.xsl" ?>\n'
 
 
-def sitemap_index(base_url: str, post_pages: int) -> str:
-    """``/wp-sitemap.xml``: the posts sitemaps, then the categories one."""
+def sitemap_index(base_url: str, post_pages: int, *, pages: bool = False) -> str:
+    """``/wp-sitemap.xml``: the posts sitemaps, the pages one (if any), then the categories."""
     names = [f"wp-sitemap-posts-post-{number}.xml" for number in range(1, post_pages + 1)]
+    if pages:
+        names.append("wp-sitemap-posts-page-1.xml")
     names.append("wp-sitemap-taxonomies-category-1.xml")
     entries = "".join(f"<sitemap><loc>{base_url}/{name}</loc></sitemap>" for name in names)
     return (
@@ -110,8 +112,8 @@ def _urlset(base_url: str, entries: str) -> str:
     )
 
 
-def sitemap_posts(base_url: str, posts: Sequence[Post]) -> str:
-    """One page of ``wp-sitemap-posts-post-N.xml``: every language, by id, with lastmod."""
+def sitemap_posts(base_url: str, posts: Sequence[Post | Page]) -> str:
+    """One page of ``wp-sitemap-posts-{post,page}-N.xml``: every language, by id, lastmod."""
     entries = "".join(
         f"<url><loc>{base_url}{post.path}</loc><lastmod>{date_w3c(post.modified)}</lastmod></url>"
         for post in posts
@@ -124,9 +126,11 @@ def sitemap_terms(base_url: str, terms: Sequence[Term]) -> str:
     return _urlset(base_url, entries)
 
 
-def robots_txt(base_url: str) -> str:
-    """The virtual robots.txt of WordPress with core sitemaps on."""
+def robots_txt(base_url: str, *, disallow_api: bool = False) -> str:
+    """The virtual robots.txt of WordPress with core sitemaps on (``disallow_api``: as some
+    SEO and security plugins write it, keeping robots off ``/wp-json/``)."""
+    api = "Disallow: /wp-json/\n" if disallow_api else ""
     return (
-        "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
-        f"Sitemap: {base_url}/wp-sitemap.xml\n"
+        "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+        f"{api}\nSitemap: {base_url}/wp-sitemap.xml\n"
     )

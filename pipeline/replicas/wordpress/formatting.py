@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 __all__ = [
+    "collation_key",
     "date_i18n",
     "date_rfc822",
     "date_w3c",
@@ -98,6 +99,11 @@ esc_attr = esc_html
 def remove_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def collation_key(text: str) -> str:
+    """How MySQL's utf8mb4_unicode_ci compares (``ORDER BY name``): accents and case ignored."""
+    return remove_accents(text).casefold()
 
 
 def sanitize_title(title: str) -> str:

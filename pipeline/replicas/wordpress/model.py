@@ -22,6 +22,7 @@ __all__ = [
     "Body",
     "Language",
     "OutboundLink",
+    "Page",
     "PdfResource",
     "Post",
     "Run",
@@ -210,11 +211,39 @@ class Post:
         return tuple(block.raw_html for block in self.body.blocks if block.kind == "raw")
 
 
+@dataclass(frozen=True)
+class Page:
+    """A published WordPress page (post type ``page``): a fixed text, in no listing."""
+
+    id: int
+    lang: str
+    slug: str
+    path: str  # "/covid-19/"
+    title: str  # as typed
+    date: datetime
+    modified: datetime
+    author: Author
+    blocks: tuple[Block, ...] = field(default=(), repr=False)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(block.text for block in self.blocks if block.kind == "p")
+
+
 class Snapshot:
     """Every published post and term of a site in one state, indexed the ways WordPress queries."""
 
-    def __init__(self, state: int, posts: Iterable[Post], terms: Sequence[Term]) -> None:
+    def __init__(
+        self,
+        state: int,
+        posts: Iterable[Post],
+        terms: Sequence[Term],
+        pages: Sequence[Page] = (),
+    ) -> None:
         self.state = state
+        self.pages = list(pages)
+        self.page_by_id = {page.id: page for page in self.pages}
+        self.page_by_path = {page.path: page for page in self.pages}
         newest_first = sorted(posts, key=lambda post: (post.date, post.id), reverse=True)
         self.posts = newest_first
         self.by_id = {post.id: post for post in newest_first}

@@ -3,7 +3,10 @@
 Read-only and unauthenticated: the posts, categories and tags collections and items, with the
 core parameters a crawler uses (``page``, ``per_page``, ``categories``, ``tags``, ``include``,
 ``slug``, ``after``/``before``, ``modified_after``/``modified_before``, ``orderby``/``order``,
-``search``, ``_embed``, ``_fields``) and Polylang's ``lang`` (the default language when absent).
+``search``, ``_embed``, ``_fields``) and Polylang's ``lang`` (the default language when absent);
+the pages a site has (``/wp/v2/pages``). The REST quirks (``no-embed``, ``no-total-headers``,
+``no-polylang-rest``) take away what a security plugin, a caching proxy or Polylang's free
+version take away.
 """
 
 from __future__ import annotations
@@ -14,15 +17,23 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.replicas.server import Response
-from pipeline.replicas.wordpress.content import content_html, excerpt_html, term_description_html
+from pipeline.replicas.wordpress.content import (
+    blocks_html,
+    content_html,
+    excerpt_html,
+    opening,
+    term_description_html,
+)
 from pipeline.replicas.wordpress.formatting import (
+    collation_key,
     http_date,
     php_json,
     rest_date,
     rest_date_gmt,
     texturize,
 )
-from pipeline.replicas.wordpress.model import Blog, Post, Snapshot, Term
+from pipeline.replicas.wordpress.model import Blog, Page, Post, Snapshot, Term
+from pipeline.replicas.wordpress.quirks import NO_EMBED, NO_POLYLANG_REST, NO_TOTAL_HEADERS
 from pipeline.replicas.wordpress.rest_query import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -33,7 +44,7 @@ from pipeline.replicas.wordpress.rest_query import (
     invalid_param,
 )
 from pipeline.replicas.wordpress.seo import SeoMeta
-from pipeline.replicas.wordpress.theme import post_classes
+from pipeline.replicas.wordpress.theme import page_classes, post_classes
 
 __all__ = ["MAX_PER_PAGE", "RestContext", "error_response", "handle_rest"]
 
@@ -68,10 +79,20 @@ class RestContext:
     base_url: str
     snapshot: Snapshot
     post_seo: Callable[[Post], SeoMeta]
+    page_seo: Callable[[Page], SeoMeta]
+    quirks: frozenset[str] = frozenset()
 
     @property
     def api(self) -> str:
         return self.base_url + "/wp-json"
+
+    @property
+    def polylang(self) -> bool:
+        """Whether Polylang's REST support is there (``lang``, ``translations``)."""
+        return NO_POLYLANG_REST not in self.quirks
+
+    def embed_rels(self, params: Query) -> set[str] | None:
+        return None if NO_EMBED in self.quirks else params.embed_rels()
 
 
 def _headers(ctx: RestContext, last_modified: datetime | None) -> list[tuple[str, str]]:
@@ -118,7 +139,7 @@ def _dispatch(ctx: RestContext, route: str, params: Query) -> Response:
             404, "rest_no_route", "No route was found matching the URL and request method."
         )
     kind = parts[2]
-    if kind not in ("posts", "categories", "tags"):
+    if kind not in ("posts", "categories", "tags") and not (kind == "pages" and ctx.snapshot.pages):
         raise RestError(
             404, "rest_no_route", "No route was found matching the URL and request method."
         )
@@ -130,6 +151,8 @@ def _dispatch(ctx: RestContext, route: str, params: Query) -> Response:
         return _item(ctx, kind, int(parts[3]), params)
     if kind == "posts":
         return _post_collection(ctx, params)
+    if kind == "pages":
+        return _page_collection(ctx, params)
     return _term_collection(ctx, "category" if kind == "categories" else "post_tag", params)
 
 
@@ -143,9 +166,23 @@ def _json(
     return Response(200, headers, php_json(payload).encode())
 
 
+def _collection(
+    ctx: RestContext, payload: object, last_modified: datetime, paging: Sequence[tuple[str, str]]
+) -> Response:
+    """A collection's answer; behind a proxy that strips them, without paging or Link headers."""
+    response = _json(ctx, payload, last_modified, paging)
+    if NO_TOTAL_HEADERS not in ctx.quirks:
+        return response
+    stripped = {"x-wp-total", "x-wp-totalpages", "link"}
+    kept = [(name, value) for name, value in response.headers if name.lower() not in stripped]
+    return Response(response.status, kept, response.body)
+
+
 def _language(ctx: RestContext, params: Query) -> str | None:
     slugs = [language.slug for language in ctx.blog.languages]
     lang = params.one("lang")
+    if not ctx.polylang:
+        return None  # no Polylang filter: every language, the parameter unknown and ignored
     if lang is None:
         return ctx.blog.default_language.slug
     if lang == "":
@@ -194,10 +231,10 @@ def _post_collection(ctx: RestContext, params: Query) -> Response:
     page, headers = params.paginate(
         posts, ctx.api + "/wp/v2/posts", "rest_post_invalid_page_number"
     )
-    embed = params.embed_rels()
+    embed = ctx.embed_rels(params)
     fields = params.values("_fields")
     payload = [filtered(_post_json(ctx, post, embed), fields) for post in page]
-    return _json(ctx, payload, snapshot.last_modified, headers)
+    return _collection(ctx, payload, snapshot.last_modified, headers)
 
 
 def _ordered(posts: list[Post], params: Query) -> list[Post]:
@@ -224,8 +261,13 @@ def _item(ctx: RestContext, kind: str, item_id: int, params: Query) -> Response:
         post = snapshot.by_id.get(item_id)
         if post is None:
             raise RestError(404, "rest_post_invalid_id", "Invalid post ID.")
-        item = _post_json(ctx, post, params.embed_rels())
+        item = _post_json(ctx, post, ctx.embed_rels(params))
         return _json(ctx, filtered(item, fields), post.modified)
+    if kind == "pages":
+        wp_page = snapshot.page_by_id.get(item_id)
+        if wp_page is None:
+            raise RestError(404, "rest_post_invalid_id", "Invalid post ID.")
+        return _json(ctx, filtered(_page_json(ctx, wp_page), fields), wp_page.modified)
     term = snapshot.term_by_id.get(item_id)
     taxonomy = "category" if kind == "categories" else "post_tag"
     if term is None or term.taxonomy != taxonomy:
@@ -315,7 +357,73 @@ def _post_json(ctx: RestContext, post: Post, embed: set[str] | None) -> dict[str
                 [_term_json(ctx, term, embed=True) for term in post.tag_terms],
             ]
         item["_embedded"] = embedded
+    if not ctx.polylang:
+        del item["lang"], item["translations"]
     return item
+
+
+def _page_json(ctx: RestContext, page: Page) -> dict[str, Any]:
+    api, base = ctx.api, ctx.base_url
+    seo = ctx.page_seo(page)
+    item: dict[str, Any] = {
+        "id": page.id,
+        "date": rest_date(page.date),
+        "date_gmt": rest_date_gmt(page.date),
+        "guid": {"rendered": f"{base}/?page_id={page.id}"},
+        "modified": rest_date(page.modified),
+        "modified_gmt": rest_date_gmt(page.modified),
+        "slug": page.slug,
+        "status": "publish",
+        "type": "page",
+        "link": base + page.path,
+        "title": {"rendered": texturize(page.title)},
+        "content": {"rendered": blocks_html(page.blocks, base), "protected": False},
+        "excerpt": {
+            "rendered": f"<p>{texturize(opening(page.paragraphs))}</p>\n",
+            "protected": False,
+        },
+        "author": page.author.id,
+        "featured_media": 0,
+        "parent": 0,
+        "menu_order": 0,
+        "comment_status": "closed",
+        "ping_status": "closed",
+        "template": "",
+        "meta": {"footnotes": ""},
+        "class_list": page_classes(page),
+        "lang": page.lang,
+        "translations": {page.lang: page.id},
+        "yoast_head": seo.head_html(),
+        "yoast_head_json": seo.head_json(),
+        "_links": {
+            "self": [{"href": f"{api}/wp/v2/pages/{page.id}", "targetHints": {"allow": ["GET"]}}],
+            "collection": [{"href": f"{api}/wp/v2/pages"}],
+            "about": [{"href": f"{api}/wp/v2/types/page"}],
+            "author": [{"embeddable": True, "href": f"{api}/wp/v2/users/{page.author.id}"}],
+            "wp:attachment": [{"href": f"{api}/wp/v2/media?parent={page.id}"}],
+            "curies": CURIES,
+        },
+    }
+    if not ctx.polylang:
+        del item["lang"], item["translations"]
+    return item
+
+
+def _page_collection(ctx: RestContext, params: Query) -> Response:
+    lang = _language(ctx, params)
+    pages = [page for page in ctx.snapshot.pages if lang is None or page.lang == lang]
+    include, slugs = params.ids("include"), params.values("slug")
+    if include is not None:
+        pages = [page for page in pages if page.id in include]
+    if slugs is not None:
+        pages = [page for page in pages if page.slug in slugs]
+    pages.sort(key=lambda page: (page.date, page.id), reverse=True)
+    shown, headers = params.paginate(
+        pages, ctx.api + "/wp/v2/pages", "rest_post_invalid_page_number"
+    )
+    fields = params.values("_fields")
+    payload = [filtered(_page_json(ctx, page), fields) for page in shown]
+    return _collection(ctx, payload, ctx.snapshot.last_modified, headers)
 
 
 def _term_json(ctx: RestContext, term: Term, *, embed: bool = False) -> dict[str, Any]:
@@ -349,7 +457,9 @@ def _term_json(ctx: RestContext, term: Term, *, embed: bool = False) -> dict[str
     }
     if term.taxonomy == "category":
         item["parent"] = 0
-    item.update(meta=[], lang=term.lang, translations=ctx.snapshot.term_translations(term))
+    item["meta"] = []
+    if ctx.polylang:
+        item.update(lang=term.lang, translations=ctx.snapshot.term_translations(term))
     item["_links"] = links
     return item
 
@@ -381,14 +491,14 @@ def _term_collection(ctx: RestContext, taxonomy: str, params: Query) -> Response
         "slug": lambda term: term.slug,
         "count": lambda term: len(snapshot.listing(term.lang, term)),
     }
-    terms.sort(
-        key=keys.get(orderby, lambda term: (term.name.casefold(), term.id)),
+    terms.sort(  # ORDER BY name in a case- and accent-insensitive collation
+        key=keys.get(orderby, lambda term: (collation_key(term.name), term.id)),
         reverse=params.enum("order", "asc", ("asc", "desc")) == "desc",
     )
     route = "/wp/v2/categories" if taxonomy == "category" else "/wp/v2/tags"
     page, headers = params.paginate(terms, ctx.api + route, "rest_term_invalid_page_number")
     payload = [filtered(_term_json(ctx, term), params.values("_fields")) for term in page]
-    return _json(ctx, payload, snapshot.last_modified, headers)
+    return _collection(ctx, payload, snapshot.last_modified, headers)
 
 
 def _route_info(ctx: RestContext, route: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -431,6 +541,8 @@ def _index(ctx: RestContext) -> dict[str, Any]:
             "required": False,
         },
     }
+    if not ctx.polylang:
+        del collection_args["lang"]
     post_args = {
         **collection_args,
         "modified_after": {
@@ -477,6 +589,11 @@ def _index(ctx: RestContext) -> dict[str, Any]:
         "/wp/v2/tags": _route_info(ctx, "/wp/v2/tags", collection_args),
         "/wp/v2/tags/(?P<id>[\\d]+)": _route_info(ctx, "/wp/v2/tags/(?P<id>[\\d]+)", item_args),
     }
+    if ctx.snapshot.pages:
+        routes["/wp/v2/pages"] = _route_info(ctx, "/wp/v2/pages", collection_args)
+        routes["/wp/v2/pages/(?P<id>[\\d]+)"] = _route_info(
+            ctx, "/wp/v2/pages/(?P<id>[\\d]+)", item_args
+        )
     return {
         "name": ctx.blog.name,
         "description": ctx.blog.description,

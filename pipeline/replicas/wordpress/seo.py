@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipeline.replicas.wordpress.content import description
+from pipeline.replicas.wordpress.content import description, opening
 from pipeline.replicas.wordpress.formatting import esc_attr, esc_html, gmt_w3c, yoast_json
-from pipeline.replicas.wordpress.model import Blog, Language, Post
+from pipeline.replicas.wordpress.model import Blog, Language, Page, Post
 
-__all__ = ["YOAST_VERSION", "SeoMeta", "archive_seo", "not_found_seo", "post_seo"]
+__all__ = ["YOAST_VERSION", "SeoMeta", "archive_seo", "not_found_seo", "page_seo", "post_seo"]
 
 YOAST_VERSION = "22.4"
 ROBOTS = "index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1"
@@ -245,6 +245,40 @@ def post_seo(blog: Blog, post: Post, base_url: str, alternates: tuple[str, ...])
                 labels["minute"] if minutes == 1 else labels["minutes"].format(n=minutes),
             ),
         ),
+        site_name=blog.name,
+        schema={"@context": "https://schema.org", "@graph": graph},
+    )
+
+
+def page_seo(blog: Blog, page: Page, base_url: str) -> SeoMeta:
+    """Yoast on a WordPress page: a WebPage (no Article), og:type website."""
+    lang = blog.language(page.lang)
+    url = base_url + page.path
+    home = base_url + "/"
+    title = f"{page.title} {SEP} {blog.name}"
+    summary = opening(page.paragraphs)
+    webpage = {
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": title,
+        "isPartOf": {"@id": f"{home}#website"},
+        "datePublished": gmt_w3c(page.date),
+        "dateModified": gmt_w3c(page.modified),
+        "description": summary,
+        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+        "inLanguage": lang.html_lang,
+        "potentialAction": [{"@type": "ReadAction", "target": [url]}],
+    }
+    graph = [webpage, _breadcrumb(url, base_url, lang, page.title)]
+    graph += _website_nodes(blog, base_url, lang)
+    return SeoMeta(
+        title=title,
+        canonical=url,
+        locale=lang.locale,
+        og_type="website",
+        description=summary,
+        modified=page.modified,
         site_name=blog.name,
         schema={"@context": "https://schema.org", "@graph": graph},
     )

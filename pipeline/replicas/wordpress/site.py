@@ -3,7 +3,8 @@
 A concrete replica subclasses `WordPressSite` and supplies its content (`snapshot`), its menu and
 its uploads; this class answers every URL the way WordPress would: archives with ``/page/N/``,
 feeds, core sitemaps, robots.txt, shortlinks ``/?p=ID``, canonical redirects (trailing slash,
-``/category/`` base, ``/page/1/``), the REST API, and the themed 404 page.
+``/category/`` base, ``/page/1/``), the REST API, and the themed 404 page. ``quirks`` (see
+`pipeline.replicas.wordpress.quirks`) switch on the ways real installs differ.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from pipeline.replicas.server import Response
-from pipeline.replicas.wordpress import feeds, rest, seo, theme
+from pipeline.replicas.wordpress import block_theme, feeds, rest, seo, theme
 from pipeline.replicas.wordpress.formatting import http_date
-from pipeline.replicas.wordpress.model import Blog, Language, Post, Snapshot
+from pipeline.replicas.wordpress.model import Blog, Language, Page, Post, Snapshot
+from pipeline.replicas.wordpress.quirks import BLOCK_THEME, ROBOTS_DISALLOW_API
 
 __all__ = ["POSTS_PER_PAGE", "WordPressSite"]
 
@@ -39,6 +41,9 @@ class WordPressSite:
 
     blog: Blog
     rest_api: bool = True
+    quirks: frozenset[str] = frozenset()
+    # "" when the category base is stripped (Yoast's option): /covid-19/; else "/category"
+    category_base: str = ""
 
     def snapshot(self, state: int) -> Snapshot:
         raise NotImplementedError
@@ -71,17 +76,20 @@ class WordPressSite:
         machine = self._machine_readable(base, snapshot, path)
         if machine is not None:
             return machine
-        if path == "/" and params.get("p", "").isdigit():
-            post = snapshot.by_id.get(int(params["p"]))
-            return (
-                self._redirect(base + post.path) if post else self._not_found(base, snapshot, path)
-            )
+        for name in ("p", "page_id"):
+            if path == "/" and params.get(name, "").isdigit():
+                wanted = int(params[name])
+                item = snapshot.by_id.get(wanted) or snapshot.page_by_id.get(wanted)
+                if item is None:
+                    return self._not_found(base, snapshot, path)
+                return self._redirect(base + item.path)
         if path == "/" and params.get("cat", "").isdigit():
             term = snapshot.term_by_id.get(int(params["cat"]))
             return (
                 self._redirect(base + term.path) if term else self._not_found(base, snapshot, path)
             )
-        if path.startswith("/category/"):  # the category base is stripped (Yoast's option)
+        if not self.category_base and path.startswith("/category/"):
+            # the category base is stripped (Yoast's option)
             return self._redirect(base + path[len("/category") :])
         lang, local = self._language_of(path)
         if not local.endswith("/"):
@@ -123,14 +131,20 @@ class WordPressSite:
         elif parts[0] == "tag" and len(parts) >= 2:
             term = snapshot.term("post_tag", lang.slug, parts[1])
             archive, tail = (theme.Archive(term.path, term), parts[2:]) if term else (None, tail)
+        elif self.category_base and parts[0] == self.category_base.strip("/"):
+            term = snapshot.term("category", lang.slug, parts[1]) if len(parts) >= 2 else None
+            archive, tail = (theme.Archive(term.path, term), parts[2:]) if term else (None, tail)
         else:
-            term = snapshot.term("category", lang.slug, parts[0])
+            term = None if self.category_base else snapshot.term("category", lang.slug, parts[0])
             if term is not None:
                 archive, tail = theme.Archive(term.path, term), parts[1:]
             elif len(parts) == 1:
                 post = snapshot.by_path.get(lang.prefix + local)
                 if post is not None:
                     return self._single(base, snapshot, lang, post)
+                page = snapshot.page_by_path.get(lang.prefix + local)
+                if page is not None:
+                    return self._wp_page(base, snapshot, lang, page)
         if archive is None:
             return self._not_found(base, snapshot, local)
         if tail == ["feed"]:
@@ -166,7 +180,7 @@ class WordPressSite:
             self.blog.language(code).locale for code in translations if code != post.lang
         )
         meta = seo.post_seo(self.blog, post, base, alternates)
-        page = theme.single_page(
+        page = (block_theme if self._block_theme else theme).single_page(
             self._context(base, snapshot, lang, post),
             post,
             meta,
@@ -187,6 +201,28 @@ class WordPressSite:
         version = hashlib.sha1(f"{post.id}|{post.modified.isoformat()}|{base}".encode())
         headers.append(("ETag", f'W/"{version.hexdigest()[:20]}"'))
         return Response(200, headers, page.encode())
+
+    @property
+    def _block_theme(self) -> bool:
+        return BLOCK_THEME in self.quirks
+
+    def _wp_page(self, base: str, snapshot: Snapshot, lang: Language, page: Page) -> Response:
+        """A WordPress page (post type ``page``), e.g. a section's landing page."""
+        meta = seo.page_seo(self.blog, page, base)
+        html = (block_theme if self._block_theme else theme).page_page(
+            self._context(base, snapshot, lang), page, meta
+        )
+        headers = self._html_headers(base, page.modified)
+        if self.rest_api:
+            headers.append(
+                (
+                    "Link",
+                    f'<{base}/wp-json/wp/v2/pages/{page.id}>; rel="alternate"; '
+                    'title="JSON"; type="application/json"',
+                )
+            )
+        headers.append(("Link", f"<{base}/?p={page.id}>; rel=shortlink"))
+        return Response(200, headers, html.encode())
 
     def _rank(self, code: str) -> int:
         return [language.slug for language in self.blog.languages].index(code)
@@ -217,7 +253,7 @@ class WordPressSite:
             page=page,
             total_pages=total,
         )
-        html = theme.archive_page(
+        html = (block_theme if self._block_theme else theme).archive_page(
             self._context(base, snapshot, lang), archive, meta, shown, page, total
         )
         return Response(200, self._html_headers(base, snapshot.last_modified), html.encode())
@@ -265,11 +301,17 @@ class WordPressSite:
             return Response(
                 200,
                 [("Content-Type", "text/plain; charset=utf-8")],
-                feeds.robots_txt(base).encode(),
+                feeds.robots_txt(base, disallow_api=ROBOTS_DISALLOW_API in self.quirks).encode(),
             )
         if path == "/wp-sitemap.xml":
+            index = feeds.sitemap_index(base, pages, pages=bool(snapshot.pages))
+            return Response(200, [("Content-Type", xml), *modified], index.encode())
+        if path == "/wp-sitemap-posts-page-1.xml" and snapshot.pages:
+            by_id_pages = sorted(snapshot.pages, key=lambda page: page.id)
             return Response(
-                200, [("Content-Type", xml), *modified], feeds.sitemap_index(base, pages).encode()
+                200,
+                [("Content-Type", xml), *modified],
+                feeds.sitemap_posts(base, by_id_pages).encode(),
             )
         if path in ("/wp-sitemap.xsl", "/wp-sitemap-index.xsl"):
             return Response(200, [("Content-Type", "text/xsl; charset=UTF-8")], _XSL.encode())
@@ -317,7 +359,14 @@ class WordPressSite:
             )
             return seo.post_seo(self.blog, post, base, alternates)
 
-        context = rest.RestContext(self.blog, base, snapshot, post_meta)
+        context = rest.RestContext(
+            self.blog,
+            base,
+            snapshot,
+            post_meta,
+            lambda page: seo.page_seo(self.blog, page, base),
+            self.quirks,
+        )
         return rest.handle_rest(context, route, query)
 
     def _upload(self, path: str, state: int) -> Response | None:
@@ -347,7 +396,7 @@ class WordPressSite:
 
     def _not_found(self, base: str, snapshot: Snapshot, path: str) -> Response:
         lang, _ = self._language_of(path)
-        html = theme.not_found_page(
+        html = (block_theme if self._block_theme else theme).not_found_page(
             self._context(base, snapshot, lang), seo.not_found_seo(self.blog, lang)
         )
         return Response(404, [*self._html_headers(base, None), *NO_CACHE], html.encode())

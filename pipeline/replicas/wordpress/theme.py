@@ -10,17 +10,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.replicas.wordpress.content import content_html, excerpt_html, term_description_html
+from pipeline.replicas.wordpress.content import (
+    blocks_html,
+    content_html,
+    excerpt_html,
+    term_description_html,
+)
 from pipeline.replicas.wordpress.formatting import date_i18n, date_w3c, texturize
-from pipeline.replicas.wordpress.model import Blog, Language, Post, Term
+from pipeline.replicas.wordpress.model import Blog, Language, Page, Post, Term
 from pipeline.replicas.wordpress.seo import SeoMeta
 
 __all__ = [
+    "UI",
     "Archive",
     "PageContext",
+    "archive_links",
     "archive_page",
+    "document_head",
     "not_found_page",
+    "page_classes",
+    "page_numbers",
+    "page_page",
     "post_classes",
+    "single_links",
     "single_page",
 ]
 
@@ -111,7 +123,12 @@ def post_classes(post: Post) -> list[str]:
     return classes
 
 
-def _head(ctx: PageContext, seo: SeoMeta, links: Sequence[str]) -> str:
+def page_classes(page: Page) -> list[str]:
+    """get_post_class() of a page: no post format, no terms."""
+    return [f"post-{page.id}", "page", "type-page", "status-publish", "hentry"]
+
+
+def document_head(ctx: PageContext, seo: SeoMeta, links: Sequence[str]) -> str:
     base, blog = ctx.base_url, ctx.blog
     lines = [
         "<!doctype html>",
@@ -298,13 +315,10 @@ def _post_navigation(ctx: PageContext, older: Post | None, newer: Post | None) -
     )
 
 
-def single_page(
-    ctx: PageContext,
-    post: Post,
-    seo: SeoMeta,
-    neighbours: tuple[Post | None, Post | None],
-    hreflangs: Sequence[tuple[Language, str]],
-) -> str:
+def single_links(
+    ctx: PageContext, rest_base: str, item_id: int, hreflangs: Sequence[tuple[Language, str]] = ()
+) -> list[str]:
+    """The head links of a post or page: Polylang's hreflang, the REST item, the shortlink."""
     base = ctx.base_url
     links = [
         f'<link rel="alternate" href="{url}" hreflang="{language.hreflang}" />'
@@ -315,9 +329,48 @@ def single_page(
         links.append(f'<link rel="alternate" href="{default}" hreflang="x-default" />')
     links += [
         f'<link rel="alternate" title="JSON" type="application/json" '
-        f'href="{base}/wp-json/wp/v2/posts/{post.id}" />',
-        f"<link rel='shortlink' href='{base}/?p={post.id}' />",
+        f'href="{base}/wp-json/wp/v2/{rest_base}/{item_id}" />',
+        f"<link rel='shortlink' href='{base}/?p={item_id}' />",
     ]
+    return links
+
+
+def page_page(ctx: PageContext, page: Page, seo: SeoMeta) -> str:
+    """A WordPress page (``page.php`` of an underscores theme): title and content only."""
+    body_classes = [
+        "page-template-default",
+        "page",
+        f"page-id-{page.id}",
+        "wp-embed-responsive",
+        "no-sidebar",
+    ]
+    article = (
+        f'<article id="post-{page.id}" class="{" ".join(page_classes(page))}">\n'
+        '\t<header class="entry-header">\n'
+        f'\t\t<h1 class="entry-title">{texturize(page.title)}</h1>\n'
+        "\t</header><!-- .entry-header -->\n\n"
+        f'\t<div class="entry-content">\n\t\t{blocks_html(page.blocks, ctx.base_url)}\t</div>'
+        "<!-- .entry-content -->\n"
+        f"</article><!-- #post-{page.id} -->\n"
+    )
+    return (
+        document_head(ctx, seo, single_links(ctx, "pages", page.id))
+        + "\n"
+        + _masthead(ctx, body_classes, page.path)
+        + "\n"
+        + article
+        + _colophon(ctx)
+    )
+
+
+def single_page(
+    ctx: PageContext,
+    post: Post,
+    seo: SeoMeta,
+    neighbours: tuple[Post | None, Post | None],
+    hreflangs: Sequence[tuple[Language, str]],
+) -> str:
+    links = single_links(ctx, "posts", post.id, hreflangs)
     body_classes = [
         "post-template-default",
         "single",
@@ -329,7 +382,7 @@ def single_page(
     ]
     current = post.category_terms[0].path if post.category_terms else None
     return (
-        _head(ctx, seo, links)
+        document_head(ctx, seo, links)
         + "\n"
         + _masthead(ctx, body_classes, current)
         + "\n"
@@ -337,6 +390,26 @@ def single_page(
         + _post_navigation(ctx, *neighbours)
         + _colophon(ctx)
     )
+
+
+def page_numbers(
+    ctx: PageContext, archive: Archive, page: int, total: int, *, mid_size: int
+) -> list[str]:
+    """The numbers of paginate_links (end_size 1): links, the current page, and dots."""
+    parts = []
+    dots = False
+    for number in range(1, total + 1):
+        if number == page:
+            parts.append(f'<span aria-current="page" class="page-numbers current">{number}</span>')
+            dots = True
+        elif number <= 1 or page - mid_size <= number <= page + mid_size or number > total - 1:
+            href = archive.page_url(ctx.base_url, number)
+            parts.append(f'<a class="page-numbers" href="{href}">{number}</a>')
+            dots = True
+        elif dots:
+            parts.append('<span class="page-numbers dots">&hellip;</span>')
+            dots = False
+    return parts
 
 
 def _pagination(ctx: PageContext, archive: Archive, page: int, total: int) -> str:
@@ -348,18 +421,7 @@ def _pagination(ctx: PageContext, archive: Archive, page: int, total: int) -> st
     if page > 1:
         href = archive.page_url(ctx.base_url, page - 1)
         parts.append(f'<a class="prev page-numbers" href="{href}">{ui["previous"]}</a>')
-    dots = False
-    for number in range(1, total + 1):
-        if number == page:
-            parts.append(f'<span aria-current="page" class="page-numbers current">{number}</span>')
-            dots = True
-        elif number <= 1 or page - 1 <= number <= page + 1 or number > total - 1:
-            href = archive.page_url(ctx.base_url, number)
-            parts.append(f'<a class="page-numbers" href="{href}">{number}</a>')
-            dots = True
-        elif dots:
-            parts.append('<span class="page-numbers dots">&hellip;</span>')
-            dots = False
+    parts += page_numbers(ctx, archive, page, total, mid_size=1)
     if page < total:
         href = archive.page_url(ctx.base_url, page + 1)
         parts.append(f'<a class="next page-numbers" href="{href}">{ui["next"]}</a>')
@@ -370,14 +432,8 @@ def _pagination(ctx: PageContext, archive: Archive, page: int, total: int) -> st
     )
 
 
-def archive_page(
-    ctx: PageContext,
-    archive: Archive,
-    seo: SeoMeta,
-    posts: Sequence[Post],
-    page: int,
-    total_pages: int,
-) -> str:
+def archive_links(ctx: PageContext, archive: Archive, page: int) -> tuple[list[str], list[str]]:
+    """An archive's head links (its feed, its REST term) and core's body classes."""
     term, ui, base = archive.term, UI[ctx.lang.slug], ctx.base_url
     links = []
     if term is None:
@@ -399,7 +455,21 @@ def archive_page(
         body_classes += ["paged", f"paged-{page}"]
         if term is not None:
             body_classes.append(f"{body_classes[1]}-paged-{page}")
-    body_classes += ["wp-embed-responsive", "hfeed", "no-sidebar"]
+    body_classes.append("wp-embed-responsive")
+    return links, body_classes
+
+
+def archive_page(
+    ctx: PageContext,
+    archive: Archive,
+    seo: SeoMeta,
+    posts: Sequence[Post],
+    page: int,
+    total_pages: int,
+) -> str:
+    term, ui, base = archive.term, UI[ctx.lang.slug], ctx.base_url
+    links, body_classes = archive_links(ctx, archive, page)
+    body_classes += ["hfeed", "no-sidebar"]
     header = ""
     if term is not None:
         description = term_description_html(term, base)
@@ -418,7 +488,7 @@ def archive_page(
         listing = _no_results(ui, ctx, ui["nothing"], ui["nothing_text"])
     current = term.path if term is not None else ctx.lang.prefix + "/"
     return (
-        _head(ctx, seo, links)
+        document_head(ctx, seo, links)
         + "\n"
         + _masthead(ctx, body_classes, current)
         + "\n"
@@ -457,7 +527,7 @@ def not_found_page(ctx: PageContext, seo: SeoMeta) -> str:
         .replace("<!-- .no-results -->", "<!-- .error-404 -->")
     )
     return (
-        _head(ctx, seo, [])
+        document_head(ctx, seo, [])
         + "\n"
         + _masthead(ctx, ["error404", "wp-embed-responsive", "hfeed", "no-sidebar"], None)
         + section
