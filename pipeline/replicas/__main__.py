@@ -51,9 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         dest="quirks",
         action="append",
         default=[],
-        choices=sorted(QUIRKS),
         metavar="NAME",
-        help="serve the site with this variation (repeatable): " + ", ".join(sorted(QUIRKS)),
+        help="serve the site with this variation (repeatable); WordPress sites: "
+        + ", ".join(sorted(QUIRKS)),
     )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
@@ -70,9 +70,12 @@ def serve(args: argparse.Namespace) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    with ReplicaServer(
-        SITES[args.site](options), args.host, args.port, verbose=args.verbose
-    ) as server:
+    try:
+        site = SITES[args.site](options)
+    except ValueError as error:  # e.g. a quirk this site does not have
+        print(f"python -m pipeline.replicas: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    with ReplicaServer(site, args.host, args.port, verbose=args.verbose) as server:
         server.set_state(args.state)
         print(server.base_url, flush=True)
         while not stopping.wait(0.5):

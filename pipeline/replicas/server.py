@@ -17,6 +17,7 @@ Control endpoints, for tests that run the server out of process:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import sys
 import threading
@@ -86,7 +87,23 @@ def _mercociudades(options: SiteOptions) -> Site:
     )
 
 
-SITES: dict[str, Callable[[SiteOptions], Site]] = {"mercociudades_covid": _mercociudades}
+def _lazy(module: str) -> Callable[[SiteOptions], Site]:
+    """A replica defined in ``module`` by ``make_site(options) -> Site``, imported when served."""
+
+    def factory(options: SiteOptions) -> Site:
+        make_site: Callable[[SiteOptions], Site] = importlib.import_module(module).make_site
+        return make_site(options)
+
+    return factory
+
+
+SITES: dict[str, Callable[[SiteOptions], Site]] = {
+    "mercociudades_covid": _mercociudades,
+    "cities_for_global_health": _lazy("pipeline.replicas.cities_for_global_health"),
+    "beyond_the_outbreak": _lazy("pipeline.replicas.beyond_the_outbreak"),
+    "bank_of_best_practices": _lazy("pipeline.replicas.bank_of_best_practices"),
+    "idb_cities_network": _lazy("pipeline.replicas.idb_cities_network"),
+}
 
 
 @dataclass(frozen=True)
