@@ -1,8 +1,8 @@
 """The `citywatch` command: a thin layer over functions the tests call directly.
 
 Exit codes: 0 success; 1 a crawl run failed or did not complete; 2 usage, config or database
-setup problem (one line on stderr says which file, key or URL). Logs go to stderr, results to
-stdout or to the file given with ``-o``.
+setup problem (one line on stderr says which file, key or URL); 3 an extraction alarm, with
+``crawl --fail-on-alarm``. Logs go to stderr, results to stdout or to the file given with ``-o``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from storage.errors import StorageError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
 stderr = Console(stderr=True, highlight=False)
 
@@ -164,11 +164,18 @@ def init(obj: Context) -> None:
     metavar="KEY",
     help="Crawl only this source (repeatable); default: every enabled source.",
 )
+@click.option(
+    "--fail-on-alarm",
+    is_flag=True,
+    help="Exit 3 when a run raised an extraction alarm (for cron and CI).",
+)
 @pass_context
-def crawl(obj: Context, sources: tuple[str, ...]) -> None:
+def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool) -> None:
     """Crawl the sources and store what changed.
 
-    Exit code 1 when a run failed or did not complete (nothing is removed because of it).
+    Exit code 1 when a run failed or did not complete (nothing is removed because of it);
+    3 with --fail-on-alarm when a run raised an extraction alarm (zero records, a drop in
+    records, a required field missing too often, many HTTP errors, a crawl cut short).
 
     \b
     Example:
@@ -189,6 +196,7 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
         "new",
         "updated",
         "removed",
+        "alarms",
     )
     for outcome in outcomes:
         stats = outcome.stats
@@ -201,8 +209,11 @@ def crawl(obj: Context, sources: tuple[str, ...]) -> None:
             str(stats.get("citywatch/records_new", 0)),
             str(stats.get("citywatch/records_updated", 0)),
             str(stats.get("citywatch/records_removed", 0)),
+            ", ".join(outcome.alarms) or "-",
         )
     _stdout().print(table)
+    if fail_on_alarm and any(outcome.alarms for outcome in outcomes):
+        sys.exit(EXIT_ALARM)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_RUN_FAILED)
 

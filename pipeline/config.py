@@ -208,6 +208,10 @@ def _check_value(row: Setting, value: Any, error: Any) -> Any:
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise error(f"expected {expected.__name__}, got {type(value).__name__} {value!r}")
     checked: Any = value  # isinstance() above narrowed it to `object`
+    if expected is list:
+        if not all(isinstance(item, str) for item in checked):
+            raise error(f"expected a list of strings, got {value!r}")
+        return list(checked)
     if row.minimum is not None and checked < row.minimum:
         raise error(f"must be at least {row.minimum:g}, got {value!r}")
     if row.name == "database.url" and "://" not in checked:

@@ -49,6 +49,10 @@ class CrawlOutcome:
     def ok(self) -> bool:
         return self.status == "finished"
 
+    @property
+    def alarms(self) -> list[str]:
+        return list(self.stats.get("citywatch/alarms", []))
+
 
 def spider_names() -> set[str]:
     """Spiders of the project: one module per spider, named like its source key."""

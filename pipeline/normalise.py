@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import PageRecord
+from pipeline.alarms import record_field_coverage
 from pipeline.dates import parse_date
 from pipeline.language import detect_language, normalise_language
 from pipeline.places import country_code, find_city, find_city_in_text, normalise_city
@@ -29,7 +30,22 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-__all__ = ["NormalisePipeline", "Normalised", "normalise_record"]
+__all__ = ["COVERAGE_FIELDS", "NormalisePipeline", "Normalised", "normalise_record"]
+
+# Fields whose share of records the coverage alarm can watch (see pipeline.alarms).
+COVERAGE_FIELDS = (
+    "title",
+    "summary",
+    "body_text",
+    "published",
+    "updated",
+    "language",
+    "city",
+    "country",
+    "organisations",
+    "themes",
+    "resources",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -138,20 +154,14 @@ class NormalisePipeline:
         for label in normalised.unmapped_labels:
             stats.inc_value(f"citywatch/unmapped_label/{label}")
         record = normalised.record
+        if record.kind != "page":  # a section page rarely has a date: it is not counted
+            missing = [name for name in COVERAGE_FIELDS if getattr(record, name) in (None, ())]
+            record_field_coverage(stats, record.url, missing)
         if not record.title:
             stats.inc_value("citywatch/dropped/missing_title")
             logger.error(
                 "extraction: no title for %s (%s); record dropped", record.url, record.stable_id
             )
             raise DropItem(f"no title: {record.url}")
-        # A landing or section page rarely carries a date; a post always should.
-        expected = (
-            ("body_text", "language")
-            if record.kind == "page"
-            else ("published", "body_text", "language")
-        )
-        for name in expected:
-            if getattr(record, name) in (None, ()):
-                stats.inc_value(f"citywatch/missing_field/{name}")
         stats.inc_value(f"citywatch/records/{record.kind}")
         return record

@@ -33,6 +33,7 @@ def build_report(
 ) -> dict[str, Any]:
     runs = [_run_section(session, run_id) for run_id in sorted(run_ids)]
     totals = {kind: sum(len(run["events"][kind]) for run in runs) for kind in _EVENT_KINDS}
+    totals["alarms"] = sum(len(run["alarms"]) for run in runs)
     return {
         "format_version": REPORT_FORMAT_VERSION,
         "generated_at": generated_at.isoformat(timespec="seconds"),
@@ -45,7 +46,17 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
     summary = run_summary(session, run_id)
     stats = summary.stats or {}
     events: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _EVENT_KINDS}
+    alarms: list[dict[str, Any]] = []
     for event in events_for_run(session, run_id):
+        if event.kind == "extraction_alarm":
+            alarms.append(
+                {
+                    "kind": event.detail.get("alarm"),
+                    "message": event.detail.get("message"),
+                    "detail": event.detail.get("evidence", {}),
+                }
+            )
+            continue
         if event.kind not in events:
             events.setdefault(event.kind, [])
         record = event.record
@@ -81,7 +92,9 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
         },
         "listing_path": stats.get("citywatch/listing_path"),
         "unmapped_labels": _prefixed(stats, "citywatch/unmapped_label/"),
-        "missing_fields": _prefixed(stats, "citywatch/missing_field/"),
+        "missing_fields": _prefixed(stats, "citywatch/coverage/missing/"),
+        "records_counted": stats.get("citywatch/coverage/records", 0),
+        "alarms": alarms,
         "events": events,
     }
 

@@ -47,7 +47,7 @@ class Field:
     default: Any = None
 
 
-SETTINGS: tuple[Setting, ...] = (
+_CORE_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database.url",
         str,
@@ -140,6 +140,43 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
 )
+
+_ALARM_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "alarms.required_fields",
+        list,
+        ["title", "published", "body_text"],
+        "Fields every record (but section pages) should have; a coverage below "
+        "min_field_coverage raises an extraction alarm.",
+        per_source=True,
+    ),
+    Setting(
+        "alarms.min_field_coverage",
+        float,
+        0.9,
+        "Share of records that must have each required field.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "alarms.max_record_drop",
+        float,
+        0.3,
+        "Largest drop in records seen, against the last complete run, before an alarm.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "alarms.max_http_error_rate",
+        float,
+        0.1,
+        "Largest share of requests answered 4xx/5xx or failing before an alarm.",
+        per_source=True,
+        minimum=0,
+    ),
+)
+
+SETTINGS: tuple[Setting, ...] = (*_CORE_SETTINGS, *_ALARM_SETTINGS)
 
 SOURCE_FIELDS: tuple[Field, ...] = (
     Field("key", str, True, "Stable identifier of the source; also the name of its spider."),

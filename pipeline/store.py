@@ -15,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
+from pipeline.alarms import AlarmThresholds, evaluate_alarms
 from storage.db import make_engine, session_factory, session_scope
 from storage.migrate import ensure_current
 from storage.records import RecordData
-from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
+from storage.repositories import (
+    SourceSpec,
+    add_run_event,
+    finish_run,
+    last_finished_run,
+    save_records,
+    start_run,
+    sync_sources,
+)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -53,6 +62,13 @@ class StorePipeline:
         self.crawler = crawler
         self.batch_size = settings.getint("CITYWATCH_BATCH_SIZE", 100)
         self.missed_runs = settings.getint("CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL", 2)
+        alarm_settings = settings.getdict("CITYWATCH_ALARMS")
+        self.thresholds = AlarmThresholds(
+            required_fields=tuple(alarm_settings.get("required_fields", ("title",))),
+            min_field_coverage=float(alarm_settings.get("min_field_coverage", 0.9)),
+            max_record_drop=float(alarm_settings.get("max_record_drop", 0.3)),
+            max_http_error_rate=float(alarm_settings.get("max_http_error_rate", 0.1)),
+        )
         self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"])
         ensure_current(self.engine)
         self.sessions = session_factory(self.engine)
@@ -120,10 +136,23 @@ class StorePipeline:
         stats = self.stats.get_stats()
         status = run_status(reason, stats, self.write_failures)
         with session_scope(self.sessions) as session:
-            finish_run(
+            previous = last_finished_run(session, self.source["key"], self.run_id)
+            alarms = evaluate_alarms(
+                stats, reason, previous.records_seen if previous else None, self.thresholds
+            )
+            for alarm in alarms:
+                add_run_event(session, self.run_id, "extraction_alarm", alarm.detail(), _now())
+                logger.error(
+                    "extraction alarm for %s: %s: %s", self.source["key"], alarm.kind, alarm.message
+                )
+            if alarms and status == "finished":
+                status = "partial"  # a run that looks broken must not remove records
+            result = finish_run(
                 session, self.run_id, status, reason, _json_ready(stats), self.missed_runs, _now()
             )
         self.stats.set_value("citywatch/run_status", status)
+        self.stats.set_value("citywatch/alarms", [a.kind for a in alarms])
+        self.stats.set_value("citywatch/records_removed", result.records_removed)
         log = logger.info if status == "finished" else logger.error
         log("run %s of %s: %s (%s)", self.run_id, self.source["key"], status, reason)
         self.engine.dispose()

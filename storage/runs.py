@@ -245,3 +245,39 @@ def summarise(run: CrawlRun, source: Source) -> RunSummary:
         records_removed=run.records_removed,
         stats=dict(run.stats),
     )
+
+
+def last_finished_run(session: Session, source_key: str, before_run_id: int) -> CrawlRun | None:
+    """The latest complete run of the source before this one: the baseline alarms compare to."""
+    query = (
+        select(CrawlRun)
+        .join(Source, CrawlRun.source_id == Source.id)
+        .where(Source.key == source_key, CrawlRun.status == "finished", CrawlRun.id < before_run_id)
+        .order_by(CrawlRun.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def add_run_event(
+    session: Session, run_id: int, kind: str, detail: dict[str, Any], now: datetime
+) -> ChangeEvent:
+    """An event about the run itself (an extraction alarm), not about one record."""
+    require_aware(now)
+    run = running_run(session, run_id)
+    event = ChangeEvent(
+        run_id=run.id,
+        source_id=run.source_id,
+        kind=kind,
+        fields_changed=[],
+        detail=json_ready(detail),
+        created_at=now,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def run_events(session: Session, run_id: int, kind: str) -> list[ChangeEvent]:
+    query = select(ChangeEvent).where(ChangeEvent.run_id == run_id, ChangeEvent.kind == kind)
+    return list(session.scalars(query.order_by(ChangeEvent.id)))

@@ -37,7 +37,7 @@ def test_report_lists_new_updated_and_removed_with_changed_fields() -> None:
 
     report = {
         "generated_at": "2026-11-28T00:00:00+00:00",
-        "totals": {"new": 1, "updated": 1, "removed": 1, "reappeared": 0},
+        "totals": {"new": 1, "updated": 1, "removed": 1, "reappeared": 0, "alarms": 1},
         "runs": [
             {
                 "run_id": 7,
@@ -59,7 +59,15 @@ def test_report_lists_new_updated_and_removed_with_changed_fields() -> None:
                     "dropped_missing_title": 0,
                 },
                 "unmapped_labels": {"Juventudes": 2},
-                "missing_fields": {},
+                "missing_fields": {"city": 3},
+                "records_counted": 9,
+                "alarms": [
+                    {
+                        "kind": "field_coverage",
+                        "message": "'published' found in 10% of 9 records",
+                        "detail": {"sample_urls": ["https://e.org/<b>x"]},
+                    }
+                ],
                 "events": {
                     "new": [event("Added <b>post</b>")],
                     "updated": [
@@ -81,3 +89,6 @@ def test_report_lists_new_updated_and_removed_with_changed_fields() -> None:
     assert "changed: title, body_text" in text and "Before → After" in text
     assert "### Removed (1)" in text and "Gone" in text
     assert "Juventudes (2 record(s))" in text
+    assert "city: 3 of 9" in text
+    assert "**1 extraction alarm(s)**" in text and "`field_coverage`" in text
+    assert "`https://e.org/<b>x`" in text  # a URL as code, never a link

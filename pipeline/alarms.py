@@ -1,0 +1,147 @@
+"""Extraction alarms: a crawl that "worked" but brought back too little, or too little of a field.
+
+A site redesign rarely breaks a crawl outright; it makes selectors find nothing, and the
+catalogue silently fills with empty records or loses them. Each check below compares what one
+run saw with what it should have seen and, when it is off, says so with the evidence a
+maintainer needs (counts, the field, sample URLs). A run with an alarm removes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
+
+# Stats the normaliser keeps (see pipeline.normalise): records counted for coverage, and per
+# field the records that lacked it, with a few sample URLs.
+COUNTED = "citywatch/coverage/records"
+MISSING = "citywatch/coverage/missing/"
+SAMPLES = "citywatch/coverage/samples/"
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmThresholds:
+    required_fields: tuple[str, ...]
+    min_field_coverage: float
+    max_record_drop: float
+    max_http_error_rate: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    kind: (
+        str  # zero_records, record_count_drop, field_coverage, http_error_rate, crawl_not_finished
+    )
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def detail(self) -> dict[str, Any]:
+        return {"alarm": self.kind, "message": self.message, "evidence": self.evidence}
+
+
+def record_field_coverage(stats: Any, record_url: str, missing_fields: list[str]) -> None:
+    """Count one record for coverage (called by the normaliser for every non-page record)."""
+    stats.inc_value(COUNTED)
+    for name in missing_fields:
+        stats.inc_value(MISSING + name)
+        samples = stats.get_value(SAMPLES + name) or []
+        if len(samples) < SAMPLE_SIZE:
+            stats.set_value(SAMPLES + name, [*samples, record_url])
+
+
+def evaluate_alarms(
+    stats: dict[str, Any],
+    reason: str,
+    previous_seen: int | None,
+    thresholds: AlarmThresholds,
+) -> list[Alarm]:
+    """Every alarm the run's stats call for, given the last complete run's record count."""
+    alarms: list[Alarm] = []
+    saved = int(stats.get("citywatch/records_saved", 0))
+    listing_urls = list(stats.get("citywatch/listing_failure_urls", []))
+    if saved == 0:
+        alarms.append(
+            Alarm(
+                "zero_records",
+                "the crawl brought back no record",
+                {
+                    "listing_failures": stats.get("citywatch/listing_failures", 0),
+                    "pages_fetched": stats.get("downloader/response_count", 0),
+                    "sample_urls": listing_urls,
+                },
+            )
+        )
+    elif previous_seen and saved < previous_seen * (1 - thresholds.max_record_drop):
+        alarms.append(
+            Alarm(
+                "record_count_drop",
+                f"{saved} records against {previous_seen} in the last complete run",
+                {
+                    "records": saved,
+                    "previous": previous_seen,
+                    "drop": round(1 - saved / previous_seen, 3),
+                    "sample_urls": listing_urls,
+                },
+            )
+        )
+    alarms += _coverage_alarms(stats, thresholds)
+    requests = int(stats.get("downloader/request_count", 0))
+    errors = _error_count(stats)
+    if requests and errors / requests > thresholds.max_http_error_rate:
+        alarms.append(
+            Alarm(
+                "http_error_rate",
+                f"{errors} of {requests} requests failed or answered 4xx/5xx",
+                {"errors": errors, "requests": requests, "rate": round(errors / requests, 3)},
+            )
+        )
+    if reason != "finished" or stats.get("citywatch/listing_failures"):
+        alarms.append(
+            Alarm(
+                "crawl_not_finished",
+                f"the crawl closed as {reason!r}"
+                + (" with listing pages unread" if stats.get("citywatch/listing_failures") else ""),
+                {
+                    "finish_reason": reason,
+                    "listing_failures": stats.get("citywatch/listing_failures", 0),
+                    "sample_urls": listing_urls,
+                },
+            )
+        )
+    return alarms
+
+
+def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list[Alarm]:
+    counted = int(stats.get(COUNTED, 0))
+    if not counted:
+        return []
+    alarms = []
+    for name in thresholds.required_fields:
+        missing = int(stats.get(MISSING + name, 0))
+        coverage = 1 - missing / counted
+        if coverage < thresholds.min_field_coverage:
+            alarms.append(
+                Alarm(
+                    "field_coverage",
+                    f"{name!r} found in {coverage:.0%} of {counted} records "
+                    f"(at least {thresholds.min_field_coverage:.0%} expected)",
+                    {
+                        "field": name,
+                        "coverage": round(coverage, 3),
+                        "records": counted,
+                        "missing": missing,
+                        "sample_urls": list(stats.get(SAMPLES + name, [])),
+                    },
+                )
+            )
+    return alarms
+
+
+def _error_count(stats: dict[str, Any]) -> int:
+    errors = int(stats.get("downloader/exception_count", 0))
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/") and key.rsplit("/", 1)[1][0] in "45":
+            errors += int(value)
+    return errors

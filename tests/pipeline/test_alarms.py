@@ -1,0 +1,136 @@
+"""Extraction alarms: what a run's stats must show before a maintainer is told, and what not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.alarms import AlarmThresholds, evaluate_alarms
+from tests.conftest import Replica, run_cli, start_replica, stop_replica
+from tests.helpers import write_config
+
+THRESHOLDS = AlarmThresholds(("title", "published"), 0.9, 0.3, 0.1)
+
+
+def healthy(**changes: Any) -> dict[str, Any]:
+    stats: dict[str, Any] = {
+        "citywatch/records_saved": 100,
+        "citywatch/coverage/records": 99,
+        "downloader/request_count": 120,
+        "downloader/response_status_count/200": 119,
+        "downloader/response_status_count/404": 1,
+    }
+    stats.update(changes)
+    return stats
+
+
+def kinds(stats: dict[str, Any], reason: str = "finished", previous: int | None = 100) -> list[str]:
+    return [alarm.kind for alarm in evaluate_alarms(stats, reason, previous, THRESHOLDS)]
+
+
+def test_a_healthy_run_raises_no_alarm() -> None:
+    assert kinds(healthy()) == []
+
+
+def test_a_first_run_has_no_baseline_to_drop_from() -> None:
+    assert kinds(healthy(), previous=None) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason", "expected"),
+    [
+        (
+            {"citywatch/records_saved": 0, "citywatch/coverage/records": 0},
+            "finished",
+            ["zero_records"],
+        ),
+        ({"citywatch/records_saved": 60}, "finished", ["record_count_drop"]),
+        ({"citywatch/coverage/missing/published": 20}, "finished", ["field_coverage"]),
+        ({"downloader/response_status_count/503": 30}, "finished", ["http_error_rate"]),
+        ({"downloader/exception_count": 30}, "finished", ["http_error_rate"]),
+        ({}, "closespider_pagecount", ["crawl_not_finished"]),
+        ({"citywatch/listing_failures": 1}, "finished", ["crawl_not_finished"]),
+    ],
+)
+def test_each_symptom_raises_its_alarm(
+    changes: dict[str, Any], reason: str, expected: list[str]
+) -> None:
+    assert kinds(healthy(**changes), reason) == expected
+
+
+def test_coverage_alarm_carries_field_counts_and_sample_urls() -> None:
+    stats = healthy(
+        **{
+            "citywatch/coverage/missing/title": 50,
+            "citywatch/coverage/samples/title": ["https://e.org/a"],
+        }
+    )
+    (alarm,) = evaluate_alarms(stats, "finished", 100, THRESHOLDS)
+    assert alarm.evidence == {
+        "field": "title",
+        "coverage": 0.495,
+        "records": 99,
+        "missing": 50,
+        "sample_urls": ["https://e.org/a"],
+    }
+
+
+BROKEN_PROFILE = """
+[listing]
+entries = ["div.no-such-entry"]
+entry_url = ["a::attr(href)"]
+next_page = ["a.no-such-next::attr(href)"]
+[landing]
+title = ["h1"]
+body_html = [".no-such-body"]
+[post]
+title = ["h1.no-such-title"]
+body_html = [".no-such-body"]
+summary_html = [".no-such-summary"]
+published = ["time.no-such-date::attr(datetime)"]
+updated = ["time.no-such-date::attr(datetime)"]
+categories = ["a.no-such-category::text"]
+tags = ["a.no-such-tag::text"]
+"""
+
+
+def crawl_json(config: Path, *flags: str) -> tuple[int, dict[str, Any]]:
+    crawled = run_cli("--config", str(config), "crawl", *flags)
+    report = run_cli("--config", str(config), "report", "--format", "json")
+    return crawled.code, json.loads(report.stdout)
+
+
+def test_normal_replica_raises_no_alarm(mercociudades: Replica, tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path, f"{mercociudades.base_url}/covid-19/", f"sqlite:///{tmp_path}/a.db"
+    )
+    assert run_cli("--config", str(config), "init").code == 0
+    code, report = crawl_json(config, "--fail-on-alarm")
+    assert code == 0
+    assert report["runs"][0]["alarms"] == []
+
+
+def test_selectors_that_find_nothing_raise_an_alarm_and_remove_nothing(tmp_path: Path) -> None:
+    replica = start_replica("mercociudades_covid", "--size", "20", "--no-rest-api")
+    try:
+        profile = tmp_path / "broken.toml"
+        profile.write_text(BROKEN_PROFILE)
+        good = write_config(tmp_path, f"{replica.base_url}/covid-19/", f"sqlite:///{tmp_path}/b.db")
+        assert run_cli("--config", str(good), "init").code == 0
+        assert crawl_json(good)[0] == 0
+        broken = tmp_path / "broken-citywatch.toml"
+        broken.write_text(good.read_text() + f'options = {{ profile = "{profile}" }}\n')
+        for _ in range(2):  # twice: a removal would need two complete runs
+            code, report = crawl_json(broken, "--fail-on-alarm")
+            assert code == 3
+    finally:
+        stop_replica(replica)
+    run = report["runs"][0]
+    assert {alarm["kind"] for alarm in run["alarms"]} >= {"record_count_drop", "crawl_not_finished"}
+    assert run["status"] in ("failed", "partial")
+    assert run["counts"]["removed"] == 0
+    exported = run_cli("--config", str(good), "export").stdout
+    assert exported.count('"status": "active"') == 21
