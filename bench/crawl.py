@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,11 @@ def bench_path(label: str, replica_args: list[str], posts: int, concurrency: int
             warm_wall, _, _ = timed_child([*cli, "crawl"])
             with urllib.request.urlopen(f"{replica.base_url}/__replica__/stats") as answer:
                 warm_requests = json.load(answer)["total"]
+            with sqlite3.connect(f"{tmp}/bench.db") as db:
+                (stats_json,) = db.execute(
+                    "select stats from crawl_run order by id desc limit 1"
+                ).fetchone()
+            warm_stats = json.loads(stats_json)
     finally:
         stop_replica(replica)
     print(f"\n== {label}: {posts} posts, concurrency {concurrency}")
@@ -106,7 +112,12 @@ def bench_path(label: str, replica_args: list[str], posts: int, concurrency: int
         f"{len(urls) / fetch_wall:8.1f} pages/s  (ceiling)  peak RSS {fetch_rss} MiB"
     )
     print(f"crawl / ceiling: {fetch_wall / cold_wall:.2f} (1.00 = as fast as fetching alone)")
-    print(f"recrawl, nothing changed: {warm_wall:7.2f} s  {warm_requests} requests")
+    full = warm_stats.get("httpcache/firsthand", 0) + warm_stats.get("httpcache/uncacheable", 0)
+    print(
+        f"recrawl, nothing changed: {warm_wall:7.2f} s ({warm_wall / cold_wall:.0%} of cold)  "
+        f"{warm_requests} requests, {warm_stats.get('httpcache/revalidate', 0)} answered 304, "
+        f"{full} fetched in full"
+    )
 
 
 def main() -> None:

@@ -8,7 +8,10 @@ sources. Settings given on the command line (``-s``) still win: they have a high
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import make_url
 
 from pipeline.config import Config, load_config
 
@@ -49,6 +52,16 @@ class CitywatchAddon:
                 settings.set(key, value, priority=PRIORITY)
 
 
+def http_cache_dir(config: Config) -> str:
+    """The configured cache folder, else one beside the SQLite file, else ./.citywatch."""
+    if config.settings["crawl.http_cache_dir"]:
+        return str(Path(config.settings["crawl.http_cache_dir"]).resolve())
+    url = make_url(config.database_url)
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        return str(Path(str(url.database)).resolve().parent / "httpcache")
+    return str(Path(".citywatch", "httpcache").resolve())
+
+
 def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
     """Scrapy settings for one crawler: global politeness, then the source's own overrides."""
     source = next((s for s in config.sources if s.spider == spider_name), None)
@@ -66,6 +79,9 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "CLOSESPIDER_PAGECOUNT": value("crawl.max_pages"),
         "DOWNLOAD_MAXSIZE": config.settings["crawl.max_response_bytes"],
         "CITYWATCH_ALLOW_PRIVATE_NETWORKS": config.settings["crawl.allow_private_networks"],
+        "HTTPCACHE_ENABLED": value("crawl.http_cache"),
+        "HTTPCACHE_DIR": http_cache_dir(config),
+        "HTTPCACHE_POLICY": "crawler.httpcache.RevalidatingPolicy",
         "CITYWATCH_DATABASE_URL": config.database_url,
         "CITYWATCH_BATCH_SIZE": config.settings["changes.batch_size"],
         "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings[

@@ -7,6 +7,7 @@ from two complete crawls. The change report covers the two later crawls.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     database_path = workdir / "citywatch.db"
     for stale in workdir.glob("citywatch.db*"):
         stale.unlink()  # a demo always starts from an empty catalogue
+    shutil.rmtree(workdir / "httpcache", ignore_errors=True)
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
     try:
         config_path = workdir / "citywatch.toml"

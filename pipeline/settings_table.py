@@ -118,6 +118,21 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "crawl.http_cache",
+        bool,
+        True,
+        "Keep fetched pages so a recrawl asks the server conditionally (ETag / "
+        "Last-Modified) and parses an unchanged page (304) from the stored copy.",
+        per_source=True,
+    ),
+    Setting(
+        "crawl.http_cache_dir",
+        str,
+        "",
+        "Where the HTTP cache lives; empty: an `httpcache` folder beside the SQLite database, "
+        "or ./.citywatch/httpcache for other databases.",
+    ),
+    Setting(
         "crawl.allow_private_networks",
         bool,
         False,

@@ -134,3 +134,30 @@ def test_selectors_that_find_nothing_raise_an_alarm_and_remove_nothing(tmp_path:
     assert run["counts"]["removed"] == 0
     exported = run_cli("--config", str(good), "export").stdout
     assert exported.count('"status": "active"') == 21
+
+
+def test_redesigned_site_raises_an_alarm_and_removes_nothing(tmp_path: Path) -> None:
+    replica = start_replica("mercociudades_covid", "--size", "20", "--no-rest-api")
+    try:
+        config = write_config(
+            tmp_path, f"{replica.base_url}/covid-19/", f"sqlite:///{tmp_path}/r.db"
+        )
+        assert run_cli("--config", str(config), "init").code == 0
+        assert crawl_json(config, "--fail-on-alarm")[0] == 0
+    finally:
+        stop_replica(replica)
+    redesigned = start_replica(
+        "mercociudades_covid", "--size", "20", "--no-rest-api", "--quirk", "redesign"
+    )
+    try:
+        moved = config.read_text().replace(replica.base_url, redesigned.base_url)
+        config.write_text(moved)
+        for _ in range(2):
+            code, report = crawl_json(config, "--fail-on-alarm")
+            assert code == 3
+    finally:
+        stop_replica(redesigned)
+    run = report["runs"][0]
+    assert run["alarms"], run
+    assert run["counts"]["removed"] == 0
+    assert all(alarm["message"] for alarm in run["alarms"])

@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
-from pipeline.replicas.wordpress.quirks import QUIRKS
+from pipeline.replicas.wordpress.quirks import QUIRKS, REDESIGN
 from tests.replicas.conftest import Fetched, fetch
 
 SIZE = 25
@@ -26,7 +26,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 PAGING_HEADERS = ("X-WP-Total", "X-WP-TotalPages", "Link")
 
 
-_SERVERS: dict[frozenset[str], ReplicaServer] = {}
+_SERVERS: dict[tuple[frozenset[str], bool], ReplicaServer] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -36,11 +36,12 @@ def _stop_servers() -> Iterator[None]:
         _SERVERS.popitem()[1].stop()
 
 
-def served(*quirks: str) -> ReplicaServer:
+def served(*quirks: str, rest_api: bool = True) -> ReplicaServer:
     """The replica with these quirks (one per set, shared by the module's tests)."""
-    key = frozenset(quirks)
+    key = (frozenset(quirks), rest_api)
     if key not in _SERVERS:
-        _SERVERS[key] = ReplicaServer(MercociudadesSite(seed=1, size=SIZE, quirks=key))
+        site = MercociudadesSite(seed=1, size=SIZE, rest_api=rest_api, quirks=key[0])
+        _SERVERS[key] = ReplicaServer(site)
     return _SERVERS[key]
 
 
@@ -383,6 +384,151 @@ def test_block_theme_not_found() -> None:
     assert missing.html.css("title::text").get() == "Página no encontrada - Mercociudades"
 
 
+# -- redesign ----------------------------------------------------------------------------------
+
+OLD_MARKUP = ("entry-title", "entry-content", "entry-summary", "hentry", "type-post", "<time")
+
+
+def _redesigned(*quirks: str) -> ReplicaServer:
+    """How tests use the redesign: without the REST API, the markup is all there is."""
+    return served(REDESIGN, *quirks, rest_api=False)
+
+
+def _walk_listing(
+    server: ReplicaServer, start: str, more: str = "Más"
+) -> list[tuple[str, str, str, str]]:
+    """(href, title, data-published, shown date) of every card, paging by a.mc-pager__next."""
+    found = []
+    url: str | None = BASE + start
+    while url is not None:
+        page = get(server, url)
+        assert page.status == 200
+        doc = page.html
+        assert doc.css('link[rel="next"], link[rel="prev"]').get() is None
+        assert doc.css("article").get() is None
+        assert not any(old in page.text for old in OLD_MARKUP)
+        for card in doc.css("div.mc-grid > div.mc-card"):
+            assert card.attrib["class"] == "mc-card"  # no post-ID, hentry...
+            link = card.css("h3.mc-card__heading a")
+            meta = card.css("span.mc-card__meta")
+            title = html.unescape("".join(link.css("::text").getall()))
+            found.append(
+                (
+                    link.attrib["href"],
+                    title,
+                    meta.attrib["data-published"],
+                    meta.css("::text").get(""),
+                )
+            )
+            assert card.css("div.mc-card__excerpt p").get()
+        url = doc.css("a.mc-pager__next::attr(href)").get()
+        if url is not None:
+            assert doc.css("a.mc-pager__next::text").get() == more
+    return found
+
+
+def test_redesign_listing_has_the_same_posts() -> None:
+    server = _redesigned()
+    site = site_of(server)
+    assert get(server, "/wp-json/wp/v2/posts").status == 401
+    cards = _walk_listing(server, site.landing_path)
+    assert [href for href, *_ in cards] == [BASE + post.path for post in site.posts()]
+    for (_, title, published, shown), post in zip(cards, site.posts(), strict=True):
+        assert title == post.title
+        assert published == post.date.date().isoformat()
+        assert shown == post.date.strftime("%d/%m/%Y")
+    last = get(server, f"{site.landing_path}page/3/").html
+    assert last.css("a.mc-pager__next").get() is None
+    assert last.css("a.mc-pager__prev::attr(href)").get() == f"{BASE}{site.landing_path}page/2/"
+    assert get(server, f"{site.landing_path}page/4/").status == 404
+    portuguese = _walk_listing(server, "/pt-br/covid-19-pt/", "Mais")
+    assert [href for href, *_ in portuguese] == [BASE + p.path for p in site.posts(1, "pt")]
+
+
+def test_redesign_post_page() -> None:
+    server = _redesigned()
+    site = site_of(server)
+    post = next(p for p in site.posts() if p.tags and len(p.categories) > 1)
+    page = get(server, post.path)
+    doc = page.html
+    body = page.text.split("<body", 1)[1]
+    assert not any(old in body for old in OLD_MARKUP)
+    assert f"postid-{post.id}" in doc.css("body::attr(class)").get("").split()
+    headline = "".join(doc.css("h1.mc-article__headline ::text").getall())
+    assert html.unescape(headline) == post.title
+    meta = doc.css("span.mc-article__meta")
+    assert meta.attrib["data-published"] == post.date.date().isoformat()
+    assert meta.css("::text").get() == post.date.strftime("%d/%m/%Y")
+    paragraphs = doc.css("section.mc-article__body p").xpath("string()").getall()
+    assert paragraphs[: len(post.paragraphs)] == list(post.paragraphs)
+    # The content is the classic theme's, byte for byte.
+    classic = get(served(rest_api=False), post.path).html
+    assert (
+        doc.css("section.mc-article__body > *").getall()
+        == classic.css("div.entry-content > *").getall()
+    )
+    tags = doc.css("ul.mc-tags > li > a")
+    assert tags.css("::text").getall() == list(post.categories)
+    assert tags.css("::attr(href)").getall() == [BASE + t.path for t in post.category_terms]
+    assert doc.css("ul.mc-tags a[rel]").get() is None
+    assert doc.css("ul.mc-keywords a::text").getall() == list(post.tags)
+    # No Yoast: no JSON-LD, no Open Graph; title, canonical, shortlink and hreflang stay.
+    head = page.text.split("</head>")[0]
+    assert "application/ld+json" not in head and "og:" not in head
+    assert "article:published_time" not in head and "Yoast" not in head
+    assert doc.css("title::text").get() == f"{post.raw_title} - Mercociudades"
+    assert doc.css('link[rel="canonical"]::attr(href)').get() == BASE + post.path
+    assert doc.css('link[rel="shortlink"]::attr(href)').get() == f"{BASE}/?p={post.id}"
+    classic_hreflang = classic.css("link[hreflang]").getall()
+    assert classic_hreflang and doc.css("link[hreflang]").getall() == classic_hreflang
+    assert doc.css('link[rel="https://api.w.org/"]').get() is None
+    modified = next(p for p in site.posts() if p.modified != p.date)
+    updated = get(server, modified.path).html.css("span.mc-article__updated")
+    assert updated.attrib["data-modified"] == modified.modified.date().isoformat()
+    unmodified = next(p for p in site.posts() if p.modified == p.date)
+    assert get(server, unmodified.path).html.css("span.mc-article__updated").get() is None
+
+
+def test_redesign_keeps_rest_feeds_and_sitemaps() -> None:
+    plain, redesigned = served(), served(REDESIGN)
+    for target in ("/wp-json/wp/v2/posts?per_page=100", "/covid-19/feed/", "/wp-sitemap.xml"):
+        assert get(redesigned, target).body == get(plain, target).body, target
+    missing = get(_redesigned(), "/no-existe/")
+    assert missing.status == 404
+    assert missing.html.css("h1.mc-404__title::text").get() == "Página no encontrada"
+    assert missing.html.css("title::text").get() == "Página no encontrada - Mercociudades"
+
+
+def test_redesign_state_2() -> None:
+    server = _redesigned()
+    site = site_of(server)
+    server.set_state(2)
+    try:
+        cards = _walk_listing(server, site.landing_path)
+        assert [href for href, *_ in cards] == [BASE + p.path for p in site.posts(2)]
+        edited = site.post(site.edited_id, 2)
+        assert edited is not None
+        headline = get(server, edited.path).html.css("h1.mc-article__headline ::text").getall()
+        assert html.unescape("".join(headline)) == edited.title
+        removed = site.post(site.removed_id, 1)
+        assert removed is not None and get(server, removed.path).status == 404
+    finally:
+        server.set_state(1)
+
+
+def test_redesign_with_every_other_quirk() -> None:
+    # The agency's theme replaces the block theme too; the landing page is a redesigned page.
+    server = served(*QUIRKS, rest_api=False)
+    site = site_of(server)
+    assert site.landing_page_id is not None
+    page = get(server, "/covid-19/")
+    assert page.html.css("h1.mc-article__headline::text").get() == "COVID-19"
+    assert page.html.css("section.mc-article__body a[href$='.pdf']").get()
+    assert "wp-block-post-title" not in page.text
+    cards = _walk_listing(server, "/category/covid-19/")
+    assert [href for href, *_ in cards] == [BASE + post.path for post in site.posts()]
+
+
 # -- combinations and the command line -------------------------------------------------------
 
 
@@ -398,7 +544,7 @@ def test_rest_quirks_combined() -> None:
 
 
 def test_every_quirk_at_once() -> None:
-    server = served(*QUIRKS)
+    server = served(*QUIRKS.keys() - {REDESIGN})  # redesign overrides block-theme: see below
     site = site_of(server)
     assert site.landing_page_id is not None
     page = get(server, "/covid-19/").html
@@ -468,6 +614,27 @@ def test_cli_serves_with_quirks() -> None:
         assert answer.status == 200 and len(answer.json()) == 12
         assert answer.header("X-WP-Total") is None
         assert "_embedded" not in answer.json()[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert process.returncode == 0
+
+
+def test_cli_serves_the_redesign_without_rest_api() -> None:
+    command = [sys.executable, "-m", "pipeline.replicas", "serve", "mercociudades_covid"]
+    command += ["--port", "0", "--size", "12", "--quirk", "redesign", "--no-rest-api"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().strip()
+        assert fetch(base + "/wp-json/wp/v2/posts").status == 401
+        listing = fetch(base + "/covid-19/")
+        assert listing.status == 200
+        assert len(listing.html.css("div.mc-card")) == 10
+        assert listing.html.css("a.mc-pager__next::attr(href)").get() == base + "/covid-19/page/2/"
+        assert "entry-title" not in listing.text
     finally:
         process.terminate()
         process.wait(timeout=10)

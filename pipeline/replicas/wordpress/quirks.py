@@ -15,6 +15,7 @@ __all__ = [
     "NO_POLYLANG_REST",
     "NO_TOTAL_HEADERS",
     "QUIRKS",
+    "REDESIGN",
     "ROBOTS_DISALLOW_API",
     "checked_quirks",
 ]
@@ -25,6 +26,7 @@ NO_POLYLANG_REST = "no-polylang-rest"
 LANDING_PAGE = "landing-page"
 ROBOTS_DISALLOW_API = "robots-disallow-api"
 BLOCK_THEME = "block-theme"
+REDESIGN = "redesign"
 
 QUIRKS: dict[str, str] = {
     NO_EMBED: "the REST API ignores _embed (post objects never carry _embedded), as with a "
@@ -38,6 +40,8 @@ QUIRKS: dict[str, str] = {
     ROBOTS_DISALLOW_API: "robots.txt adds Disallow: /wp-json/ (the API still answers)",
     BLOCK_THEME: "HTML from a block theme (Twenty Twenty-Four style): wp-block-post-* markup "
     "instead of the classic theme's entry-* markup",
+    REDESIGN: "an agency's redesign: mc-* markup (no entry-*/hentry/post-ID classes, no <time>, "
+    "no <link rel=next>) and no Yoast (no JSON-LD, no og:*); overrides block-theme",
 }
 
 

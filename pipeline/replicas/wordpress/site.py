@@ -10,15 +10,16 @@ feeds, core sitemaps, robots.txt, shortlinks ``/?p=ID``, canonical redirects (tr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from pipeline.replicas.server import Response
-from pipeline.replicas.wordpress import block_theme, feeds, rest, seo, theme
+from pipeline.replicas.wordpress import block_theme, feeds, redesign, rest, seo, theme
 from pipeline.replicas.wordpress.formatting import http_date
 from pipeline.replicas.wordpress.model import Blog, Language, Page, Post, Snapshot
-from pipeline.replicas.wordpress.quirks import BLOCK_THEME, ROBOTS_DISALLOW_API
+from pipeline.replicas.wordpress.quirks import BLOCK_THEME, REDESIGN, ROBOTS_DISALLOW_API
 
 __all__ = ["POSTS_PER_PAGE", "WordPressSite"]
 
@@ -34,6 +35,33 @@ _XSL = (
     '<xsl:template match="/"><html><body><xsl:copy-of select="."/></body></html>'
     "</xsl:template></xsl:stylesheet>\n"
 )
+
+
+class Theme(Protocol):
+    """What `theme`, `block_theme` and `redesign` provide: one function a kind of page."""
+
+    def single_page(
+        self,
+        ctx: theme.PageContext,
+        post: Post,
+        seo: seo.SeoMeta,
+        neighbours: tuple[Post | None, Post | None],
+        hreflangs: Sequence[tuple[Language, str]],
+    ) -> str: ...
+
+    def page_page(self, ctx: theme.PageContext, page: Page, seo: seo.SeoMeta) -> str: ...
+
+    def archive_page(
+        self,
+        ctx: theme.PageContext,
+        archive: theme.Archive,
+        seo: seo.SeoMeta,
+        posts: Sequence[Post],
+        page: int,
+        total_pages: int,
+    ) -> str: ...
+
+    def not_found_page(self, ctx: theme.PageContext, seo: seo.SeoMeta) -> str: ...
 
 
 class WordPressSite:
@@ -180,7 +208,7 @@ class WordPressSite:
             self.blog.language(code).locale for code in translations if code != post.lang
         )
         meta = seo.post_seo(self.blog, post, base, alternates)
-        page = (block_theme if self._block_theme else theme).single_page(
+        page = self._theme.single_page(
             self._context(base, snapshot, lang, post),
             post,
             meta,
@@ -203,15 +231,16 @@ class WordPressSite:
         return Response(200, headers, page.encode())
 
     @property
-    def _block_theme(self) -> bool:
-        return BLOCK_THEME in self.quirks
+    def _theme(self) -> Theme:
+        """The module that prints the HTML pages: the redesign wins over the block theme."""
+        if REDESIGN in self.quirks:
+            return redesign
+        return block_theme if BLOCK_THEME in self.quirks else theme
 
     def _wp_page(self, base: str, snapshot: Snapshot, lang: Language, page: Page) -> Response:
         """A WordPress page (post type ``page``), e.g. a section's landing page."""
         meta = seo.page_seo(self.blog, page, base)
-        html = (block_theme if self._block_theme else theme).page_page(
-            self._context(base, snapshot, lang), page, meta
-        )
+        html = self._theme.page_page(self._context(base, snapshot, lang), page, meta)
         headers = self._html_headers(base, page.modified)
         if self.rest_api:
             headers.append(
@@ -253,7 +282,7 @@ class WordPressSite:
             page=page,
             total_pages=total,
         )
-        html = (block_theme if self._block_theme else theme).archive_page(
+        html = self._theme.archive_page(
             self._context(base, snapshot, lang), archive, meta, shown, page, total
         )
         return Response(200, self._html_headers(base, snapshot.last_modified), html.encode())
@@ -396,7 +425,7 @@ class WordPressSite:
 
     def _not_found(self, base: str, snapshot: Snapshot, path: str) -> Response:
         lang, _ = self._language_of(path)
-        html = (block_theme if self._block_theme else theme).not_found_page(
+        html = self._theme.not_found_page(
             self._context(base, snapshot, lang), seo.not_found_seo(self.blog, lang)
         )
         return Response(404, [*self._html_headers(base, None), *NO_CACHE], html.encode())
