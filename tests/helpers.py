@@ -31,6 +31,7 @@ allow_private_networks = true
 download_delay = 0.0
 concurrency_per_host = 8
 timeout = 10.0
+http_cache_dir = "{directory / "httpcache"}"
 {extra_crawl}
 
 [[sources]]
