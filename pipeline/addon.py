@@ -43,8 +43,16 @@ class CitywatchAddon:
             settings.get("CITYWATCH_CONFIG") or None,
             db_url=settings.get("CITYWATCH_DB_URL") or None,
         )
-        name = getattr(self.crawler.spidercls, "name", "")
-        for key, value in scrapy_settings_for(config, name).items():
+        spidercls = self.crawler.spidercls
+        name = getattr(spidercls, "name", "")
+        derived = scrapy_settings_for(config, name)
+        source = next((s for s in config.sources if s.spider == name), None)
+        spider_fields = getattr(spidercls, "required_fields", None)
+        if spider_fields and source and "required_fields" not in source.overrides:
+            # What a record of this platform always has (a cited PDF has no body): the
+            # spider knows; a source's own setting still wins.
+            derived["CITYWATCH_ALARMS"]["required_fields"] = list(spider_fields)
+        for key, value in derived.items():
             if key == "ITEM_PIPELINES":
                 for path, order in value.items():
                     settings["ITEM_PIPELINES"][path] = order
@@ -87,6 +95,15 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings[
             "changes.missed_runs_before_removal"
         ],
+        "CITYWATCH_ALARMS": {
+            name: value(f"alarms.{name}")
+            for name in (
+                "required_fields",
+                "min_field_coverage",
+                "max_record_drop",
+                "max_http_error_rate",
+            )
+        },
     }
     if source is not None:
         settings["CITYWATCH_SOURCE"] = {

@@ -140,8 +140,13 @@ def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list
 
 
 def _error_count(stats: dict[str, Any]) -> int:
+    """Failed downloads and 4xx/5xx answers, but for 404/410: a page that is gone is news for
+    the change report (and the record-count alarm), not a sign the crawler is refused."""
     errors = int(stats.get("downloader/exception_count", 0))
     for key, value in stats.items():
-        if key.startswith("downloader/response_status_count/") and key.rsplit("/", 1)[1][0] in "45":
+        if not key.startswith("downloader/response_status_count/"):
+            continue
+        status = key.rsplit("/", 1)[1]
+        if status[0] in "45" and status not in ("404", "410"):
             errors += int(value)
     return errors

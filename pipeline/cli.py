@@ -310,14 +310,15 @@ def sources(obj: Context) -> None:
     metavar="PATH",
     help="Keep the demo database and report here (default: a new temporary folder).",
 )
-@click.option("--size", default=60, show_default=True, help="Posts on the replica site.")
+@click.option("--size", default=60, show_default=True, help="Records on each replica site.")
 @pass_context
 def demo(obj: Context, directory: str | None, size: int) -> None:
-    """Crawl a bundled replica of Mercociudades offline, change it, crawl again, report.
+    """Crawl bundled replicas of every platform offline, change them, crawl again, report.
 
-    Serves the replica on 127.0.0.1, crawls it, switches it to a second state (one post added,
-    one edited, one removed), crawls twice more (a removal needs two complete crawls), and
-    writes the change report.
+    Serves a replica of each platform and of the cited bibliography on 127.0.0.1, crawls them,
+    switches them to a second state (one record added, one edited, one removed on each), crawls
+    twice more (a removal needs two complete crawls), and writes the change report (report.md,
+    report.json).
 
     \b
     Example:

@@ -1,8 +1,10 @@
 """`citywatch demo`: the whole job offline, against replica sites served on 127.0.0.1.
 
-Three crawls: a baseline, then (after the replica switches to its second state: one post added,
-one edited, one removed) two more, because a record is only marked removed after it was missing
-from two complete crawls. The change report covers the two later crawls.
+Every platform and the bibliography, each on its own replica. Three crawls: a baseline, then
+(after the replicas switch to their second state: one record added, one edited, one removed on
+each; on the bibliography one document edited, one gone) two more, because a record is only
+marked removed after it was missing from two complete crawls. The change report covers the two
+later crawls.
 """
 
 from __future__ import annotations
@@ -17,12 +19,25 @@ from scrapy.crawler import AsyncCrawlerRunner
 from pipeline.commands import crawl_with_progress, initialise, write_report
 from pipeline.config import Config, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
+from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
 
 __all__ = ["DemoResult", "demo_config_text", "run_demo"]
 
-DEMO_SOURCES = ("mercociudades_covid",)
-_START_PATHS = {"mercociudades_covid": "/covid-19/"}
+# Each source's start URLs on its replica: the paths of the URLs as cited (the IDB one moved, so
+# the site root is given too, as the default config does).
+START_PATHS: dict[str, tuple[str, ...]] = {
+    "mercociudades_covid": ("/covid-19/",),
+    "cities_for_global_health": ("/",),
+    "beyond_the_outbreak": ("/es/home-spanish",),
+    "bank_of_best_practices": ("/practicas",),
+    "idb_cities_network": (
+        "/es/desarrollo-urbano-y-vivienda/red-de-ciudades-bid",
+        "/es",
+    ),
+    "bibliography": CITED_PATHS,
+}
+DEMO_SOURCES = tuple(START_PATHS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +67,15 @@ def demo_config_text(base_urls: dict[str, str], database_path: Path) -> str:
         "",
     ]
     for key, base in base_urls.items():
-        url = base + _START_PATHS[key]
+        urls = [base + path for path in START_PATHS[key]]
         lines += [
             "[[sources]]",
             f'key = "{key}"',
             f'name = "{key} (replica)"',
-            f'start_urls = ["{url}"]',
-            "",
-            "[[links]]",
-            f'url = "{url}"',
-            'cited_in = "demo"',
+            "start_urls = [" + ", ".join(f'"{url}"' for url in urls) + "]",
             "",
         ]
+        lines += [line for url in urls for line in ("[[links]]", f'url = "{url}"', "")]
     return "\n".join(lines)
 
 
@@ -75,6 +87,7 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
         stale.unlink()  # a demo always starts from an empty catalogue
     shutil.rmtree(workdir / "httpcache", ignore_errors=True)
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
+    # (the bibliography replica serves its six cited documents whatever the size)
     try:
         config_path = workdir / "citywatch.toml"
         config_path.write_text(
@@ -95,8 +108,9 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
             server.stop()
     report_path = workdir / "report.md"
     later_runs = [o.run_id for outcomes in rounds[1:] for o in outcomes if o.run_id]
-    with report_path.open("w", encoding="utf-8") as out:
-        write_report(config, later_runs, None, "md", out)
+    for path, fmt in ((report_path, "md"), (workdir / "report.json", "json")):
+        with path.open("w", encoding="utf-8") as out:
+            write_report(config, later_runs, None, fmt, out)
     return DemoResult(database_path, report_path, report_path.read_text("utf-8"), rounds)
 
 
@@ -112,7 +126,9 @@ async def _three_rounds(
         if number == 2:
             for server in servers.values():
                 server.set_state(2)
-            console.print("replicas switched to state 2: one post added, one edited, one removed")
+            console.print(
+                "replicas switched to state 2: on each, one record added, one edited, one removed"
+            )
         outcomes = await crawl_with_progress(runner, sources, console)
         for outcome in outcomes:
             console.print(

@@ -103,6 +103,7 @@ SITES: dict[str, Callable[[SiteOptions], Site]] = {
     "beyond_the_outbreak": _lazy("pipeline.replicas.beyond_the_outbreak"),
     "bank_of_best_practices": _lazy("pipeline.replicas.bank_of_best_practices"),
     "idb_cities_network": _lazy("pipeline.replicas.idb_cities_network"),
+    "bibliography": _lazy("pipeline.replicas.bibliography"),
 }
 
 

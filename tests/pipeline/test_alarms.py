@@ -51,6 +51,8 @@ def test_a_first_run_has_no_baseline_to_drop_from() -> None:
         ({"citywatch/coverage/missing/published": 20}, "finished", ["field_coverage"]),
         ({"downloader/response_status_count/503": 30}, "finished", ["http_error_rate"]),
         ({"downloader/exception_count": 30}, "finished", ["http_error_rate"]),
+        ({"downloader/response_status_count/403": 30}, "finished", ["http_error_rate"]),
+        ({"downloader/response_status_count/404": 30}, "finished", []),
         ({}, "closespider_pagecount", ["crawl_not_finished"]),
         ({"citywatch/listing_failures": 1}, "finished", ["crawl_not_finished"]),
     ],

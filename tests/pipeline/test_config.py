@@ -35,7 +35,9 @@ def test_default_config_lists_the_cited_platforms_and_bibliography_exactly_as_ci
     monkeypatch.delenv("CITYWATCH_CONFIG", raising=False)
     monkeypatch.delenv("CITYWATCH_DB_URL", raising=False)
     config = load_config()
-    assert {s.key: s.start_urls[0] for s in config.sources} == CITED_PLATFORMS
+    platforms = [s for s in config.sources if s.key != "bibliography"]
+    assert {s.key: s.start_urls[0] for s in platforms} == CITED_PLATFORMS
+    assert list(config.source("bibliography").start_urls) == BIBLIOGRAPHY
     assert all(s.spider == s.key for s in config.sources)
     links = [link.url for link in config.links]
     assert set(CITED_PLATFORMS.values()) <= set(links)

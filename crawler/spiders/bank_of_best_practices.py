@@ -1,0 +1,489 @@
+"""Bank of Best Practices: practices of local governments and public universities (Observatorio
+de Cooperación Ciudad-Universidad, Mercociudades + AUGM), a WordPress custom post type.
+
+Entry point: the archive ``/practicas/`` (optionally filtered, ``?area=<slug>``), or the site
+root, which links to it. Practices come from the WordPress REST API (``/wp/v2/practica``, ACF
+fields under ``acf``) when the site advertises it and answers; otherwise, or when the API lacks
+the ACF fields, the spider walks the archive pages (``/practicas/page/N/``) and reads each
+practice page through the selector profile. Either way a practice is keyed on its WordPress id
+(``bank_of_best_practices:practice:<id>``; the slug when a page shows no id).
+
+The pages name the people responsible for a practice, with e-mail and phone: personal data.
+Only institutions are kept (``organisations``); contact blocks, ``mailto:``/``tel:`` links and
+any paragraph with an e-mail address or phone number are removed from every stored HTML.
+
+Options (``options`` of the source in citywatch.toml): ``rest_api`` (default true), ``area``
+(a thematic-area slug; default: the start URL's ``?area=``), ``profile`` (path of a selector
+profile replacing ``crawler/profiles/bank_of_best_practices.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from scrapy import Request, Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import PageRecord
+from crawler.profiles import Profile, load_profile
+from crawler.structured import page_metadata
+from crawler.wordpress import MAX_PER_PAGE, api_url, json_body, total_pages
+
+__all__ = ["BankOfBestPracticesSpider", "without_personal_data"]
+
+GONE = (404, 410)
+POST_TYPE = "practica"
+TAXONOMY = "area_tematica"
+# Values as editors write them, without case or accents -> the values stored (municipio,
+# comuna, distrito, parroquia, prefeitura, intendencia; finished, evaluated); others kept folded.
+GOVERNMENT_TYPES = {"municipalidad": "municipio"}
+STATUSES = {"finalizada": "finished", "finalizado": "finished", "concluida": "finished",
+            "evaluada": "evaluated", "evaluado": "evaluated", "avaliada": "evaluated"}  # fmt: skip
+LANGUAGES = {"es": "es", "espanol": "es", "castellano": "es", "pt": "pt", "portugues": "pt",
+             "en": "en", "ingles": "en", "english": "en"}  # fmt: skip
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "+54 341 480-2600", "(0341) 480-2600", "099 123 456": groups of digits a phone is written in;
+# a year range ("2014-2018") and amounts ("12.000") are not phones.
+PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(\d{2,5}\)\s?)?\d{2,5}(?:[\s-]\d{3,4}){1,2}\b")
+YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[\s-]+(?:19|20)\d\d$")
+BLOCKS = ("p", "li", "dd", "dt", "td", "th", "address", "blockquote", "h2", "h3", "h4", "h5", "h6")
+
+
+class BankOfBestPracticesSpider(Spider):
+    name = "bank_of_best_practices"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source: dict[str, Any] = {}
+        self.options: dict[str, Any] = {}
+        self.profile: Profile
+        self.seen: set[str] = set()
+
+    def configure(self) -> None:
+        """Read the source from the settings; add-ons apply theirs after the spider exists,
+        so this runs when the crawl starts, not in ``from_crawler``."""
+        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
+        if not source:
+            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
+        self.source = source
+        self.options = dict(source.get("options") or {})
+        self.start_urls = list(source["start_urls"])
+        self.profile = load_profile(self.name, self.options.get("profile"))
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.configure()
+        for url in self.start_urls:
+            yield Request(
+                url, callback=self.parse_landing, errback=self.listing_failed, dont_filter=True
+            )
+
+    # -- the entry point ---------------------------------------------------------------------
+
+    async def parse_landing(self, response: Response) -> AsyncIterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.listing_broken(response.url, "the start URL did not answer with a page")
+            return
+        meta = page_metadata(response.selector, response.url)
+        area = self.options.get("area") or _query_value(response.url, "area")
+        if meta.api_root and self.options.get("rest_api", True):
+            requests = await self.list_from_api(meta.api_root, area)
+            if requests is not None:
+                for item_or_request in requests:
+                    yield item_or_request
+                return
+        if self.profile.nodes(response.selector, "listing", "entries"):
+            async for item_or_request in self.parse_archive(response):
+                yield item_or_request
+            return
+        archive = self.profile.first(response.selector, "landing", "archive_link")
+        if not archive:
+            self.listing_broken(response.url, "no practices listed and no link to the archive")
+            return
+        yield response.follow(
+            archive + (f"?area={area}" if area else ""),
+            callback=self.parse_archive,
+            errback=self.listing_failed,
+            meta={"citywatch_listing": True},
+        )
+
+    # -- the REST API path -------------------------------------------------------------------
+
+    async def list_from_api(self, api_root: str, area: str | None) -> list[Any] | None:
+        """Records of the first page and requests for the others, or None to fall back."""
+        terms = await self.fetch_json(api_url(api_root, f"wp/v2/{TAXONOMY}", per_page=100))
+        if not isinstance(terms, list):
+            self.logger.info("REST API has no %s taxonomy; reading HTML archives", TAXONOMY)
+            return None
+        names = {int(t["id"]): str(t["name"]) for t in terms if isinstance(t, dict) and "id" in t}
+        area_id = None
+        if area:
+            area_id = next((int(t["id"]) for t in terms if t.get("slug") == area), None)
+            if area_id is None:
+                return None  # an area the API does not know: the archive decides
+        first = await self.try_download(self.collection_url(api_root, area_id, 1))
+        practices = json_body(first) if first is not None and first.status == 200 else None
+        if first is None or not isinstance(practices, list):
+            self.logger.warning("REST API refused the practices; reading HTML archives")
+            self.crawler.stats.inc_value("citywatch/api_fallback")
+            return None
+        self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
+        results: list[Any] = list(self.api_results(practices, names))
+        pages = total_pages(first)
+        if pages is None:  # no X-WP-TotalPages: walk until a short page (or WordPress's 400)
+            pages = 2 if len(practices) == MAX_PER_PAGE else 1
+            open_ended = True
+        else:
+            open_ended = False
+        for page in range(2, pages + 1):
+            results.append(
+                Request(
+                    self.collection_url(api_root, area_id, page),
+                    callback=self.parse_api_page,
+                    errback=self.listing_failed,
+                    cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
+                               "page": page, "open_ended": open_ended},
+                    meta={"citywatch_listing": True,
+                          "handle_httpstatus_list": [400] if open_ended else []},
+                )
+            )  # fmt: skip
+        return results
+
+    def collection_url(self, api_root: str, area_id: int | None, page: int) -> str:
+        return api_url(
+            api_root, f"wp/v2/{POST_TYPE}", per_page=MAX_PER_PAGE, page=page, **{TAXONOMY: area_id}
+        )
+
+    async def parse_api_page(
+        self,
+        response: Response,
+        api_root: str,
+        area_id: int | None,
+        names: dict[int, str],
+        page: int,
+        open_ended: bool,
+    ) -> AsyncIterator[Any]:
+        if open_ended and response.status == 400:
+            return  # rest_post_invalid_page_number: the previous page was the last
+        practices = json_body(response)
+        if not isinstance(practices, list):
+            self.listing_broken(response.url, "REST API page is not a JSON list of practices")
+            return
+        for item_or_request in self.api_results(practices, names):
+            yield item_or_request
+        if open_ended and len(practices) == MAX_PER_PAGE:
+            yield Request(
+                self.collection_url(api_root, area_id, page + 1),
+                callback=self.parse_api_page,
+                errback=self.listing_failed,
+                cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
+                           "page": page + 1, "open_ended": True},
+                meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
+            )  # fmt: skip
+
+    def api_results(self, practices: list[Any], names: dict[int, str]) -> Iterable[Any]:
+        for practice in practices:
+            if not isinstance(practice, dict) or "id" not in practice:
+                continue
+            if isinstance(practice.get("acf"), dict):
+                record = self.api_record(practice, names)
+                if record is not None:
+                    yield record
+            elif practice.get("link"):  # ACF not shown in REST: the page has the fields
+                yield Request(
+                    str(practice["link"]), callback=self.parse_practice, errback=self.detail_failed
+                )
+
+    def api_record(self, practice: dict[str, Any], names: dict[int, str]) -> PageRecord | None:
+        stable_id = f"{self.name}:practice:{practice['id']}"
+        if stable_id in self.seen:
+            return None
+        self.seen.add(stable_id)
+        fields: dict[str, Any] = practice["acf"]
+        universities = [
+            _text(u.get("nombre") if isinstance(u, dict) else u)
+            for u in fields.get("universidades") or []
+        ]
+        documents = [
+            {"url": d.get("archivo"), "title": _text(d.get("titulo")), "type": "document"}
+            for d in fields.get("documentos") or []
+            if isinstance(d, dict) and d.get("archivo")
+        ]
+        sdgs = fields.get("ods") or []
+        return self.practice_record(
+            stable_id=stable_id,
+            url=str(practice.get("link") or ""),
+            canonical_url=practice.get("link"),
+            title=_rendered(practice.get("title")),
+            summary_html=_text(fields.get("resumen")),
+            body_html=_rendered(practice.get("content")),
+            # Local time, as the page shows it: the GMT date can be the next day.
+            published=_text(practice.get("date")),
+            updated=_text(practice.get("modified")),
+            language=_text(fields.get("idioma")),
+            areas=[names[i] for i in practice.get(TAXONOMY) or [] if i in names],
+            government=_text(fields.get("gobierno_local")),
+            government_type=_text(fields.get("tipo_gobierno_local")),
+            city=_text(fields.get("ciudad")),
+            country=_text(fields.get("pais")),
+            universities=[u for u in universities if u],
+            year=_text(str(fields.get("anio") or "")),
+            status=_text(fields.get("estado")),
+            sdgs=[str(n) for n in sdgs] if isinstance(sdgs, list) else [],
+            documents=documents,
+            wordpress_id=int(practice["id"]),
+            listing="rest_api",
+        )
+
+    # -- the HTML path -----------------------------------------------------------------------
+
+    async def parse_archive(self, response: Response) -> AsyncIterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.listing_broken(response.url, "archive page is not HTML")
+            return
+        self.crawler.stats.set_value("citywatch/listing_path", "html_archive")
+        entries = self.profile.nodes(response.selector, "listing", "entries")
+        if not entries:
+            self.listing_broken(response.url, "archive page lists no practices (selector profile?)")
+        for entry in entries:
+            href = self.profile.first(entry, "listing", "entry_url")
+            if href:
+                yield response.follow(
+                    href, callback=self.parse_practice, errback=self.detail_failed
+                )
+        next_page = self.profile.first(response.selector, "listing", "next_page")
+        if next_page:
+            yield response.follow(
+                next_page,
+                callback=self.parse_archive,
+                errback=self.listing_failed,
+                meta={"citywatch_listing": True},
+            )
+
+    async def parse_practice(self, response: Response) -> AsyncIterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        page, profile = response.selector, self.profile
+        meta = page_metadata(page, response.url)
+        wordpress_id = meta.wordpress_id or _id_from_classes(page)
+        key = (
+            str(wordpress_id)
+            if wordpress_id is not None
+            else _slug(meta.canonical_url or response.url)
+        )
+        stable_id = f"{self.name}:practice:{key}"
+        if stable_id in self.seen:
+            return
+        self.seen.add(stable_id)
+        documents = [
+            {"url": response.urljoin(href), "title": _text(" ".join(node.css("::text").getall())),
+             "type": "document"}
+            for node in profile.nodes(page, "practice", "documents")
+            if (href := node.attrib.get("href"))
+        ]  # fmt: skip
+        yield self.practice_record(
+            stable_id=stable_id,
+            url=response.url,
+            canonical_url=meta.canonical_url,
+            title=profile.first(page, "practice", "title") or meta.title,
+            summary_html=profile.first(page, "practice", "summary_html") or meta.description,
+            body_html=profile.first(page, "practice", "body_html"),
+            published=profile.first(page, "practice", "published") or meta.published,
+            updated=meta.modified,
+            language=profile.first(page, "practice", "language"),
+            areas=profile.all(page, "practice", "areas"),
+            government=profile.first(page, "practice", "government"),
+            government_type=profile.first(page, "practice", "government_type"),
+            city=profile.first(page, "practice", "city"),
+            country=profile.first(page, "practice", "country"),
+            universities=profile.all(page, "practice", "universities"),
+            year=profile.first(page, "practice", "year"),
+            status=profile.first(page, "practice", "status"),
+            sdgs=profile.all(page, "practice", "sdgs"),
+            documents=documents,
+            wordpress_id=wordpress_id,
+            listing="html_archive",
+        )
+
+    # -- one record, whichever path found it -------------------------------------------------
+
+    def practice_record(
+        self,
+        *,
+        stable_id: str,
+        url: str,
+        canonical_url: str | None,
+        title: str | None,
+        summary_html: str | None,
+        body_html: str | None,
+        published: str | None,
+        updated: str | None,
+        language: str | None,
+        areas: list[str],
+        government: str | None,
+        government_type: str | None,
+        city: str | None,
+        country: str | None,
+        universities: list[str],
+        year: str | None,
+        status: str | None,
+        sdgs: list[str],
+        documents: list[dict[str, str | None]],
+        wordpress_id: int | None,
+        listing: str,
+    ) -> PageRecord:
+        exclude = self.profile.selectors("practice", "personal_data")
+        extra = {
+            "wordpress_id": wordpress_id,
+            "listing": listing,
+            "local_government_type": _lookup(GOVERNMENT_TYPES, government_type),
+            "year": _year(year),
+            "sdgs": _sdgs(sdgs) or None,
+            "status": _lookup(STATUSES, status),
+        }
+        return PageRecord(
+            source_key=self.name,
+            kind="practice",
+            stable_id=stable_id,
+            url=url,
+            canonical_url=canonical_url,
+            title=title,
+            summary_html=without_personal_data(summary_html, exclude),
+            body_html=without_personal_data(body_html, exclude),
+            published=published,
+            updated=updated,
+            language=LANGUAGES.get(_fold(language)) if language else None,
+            categories=areas,
+            city=city,
+            country=country,
+            organisations=[o for o in (government, *universities) if o],
+            resources=[d for d in documents if d.get("url")],
+            extra={k: v for k, v in extra.items() if v is not None},
+        )
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    async def try_download(self, url: str) -> Response | None:
+        """Fetch inside a callback (middlewares apply: robots, retries); None when refused."""
+        try:
+            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
+        except Exception as exc:
+            self.logger.info("no answer from %s: %s", url, exc)
+            return None
+
+    async def fetch_json(self, url: str) -> Any | None:
+        response = await self.try_download(url)
+        return json_body(response) if response is not None and response.status == 200 else None
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
+
+    def detail_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request else "?"
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in GONE:
+            self.crawler.stats.inc_value("citywatch/detail_gone")
+            self.logger.info("practice gone since it was listed: %s", url)
+            return
+        self.crawler.stats.inc_value("citywatch/detail_failures")
+        self.logger.warning("practice page failed: %s: %s", url, failure.getErrorMessage())
+
+    def listing_broken(self, url: str, reason: str) -> None:
+        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
+        self.crawler.stats.inc_value("citywatch/listing_failures")
+        self.logger.error("listing incomplete at %s: %s", url, reason)
+
+
+def without_personal_data(html: str | None, exclude: Iterable[str] = ()) -> str | None:
+    """``html`` without contact blocks (``exclude`` CSS selectors) and without any block that
+    names an e-mail address or a phone number; None when nothing readable is left."""
+    if not html:
+        return None
+    soup = BeautifulSoup(html, "html.parser")
+    for css in exclude:
+        for element in soup.select(css):
+            if element.decomposed:
+                continue
+            # A contact link inside a sentence ("escribir a <a mailto>...") takes the sentence.
+            block = element.find_parent(BLOCKS) if element.name == "a" else None
+            (block or element).decompose()
+    for element in soup.find_all(BLOCKS):
+        if isinstance(element, Tag) and not element.decomposed and _personal(element.get_text(" ")):
+            element.decompose()
+    for text in soup.find_all(string=True):  # loose text outside any block
+        if _personal(str(text)):
+            text.replace_with(PHONE.sub("", EMAIL.sub("", str(text))))
+    cleaned = str(soup).strip()
+    return cleaned if soup.get_text(strip=True) else None
+
+
+def _personal(text: str) -> bool:
+    if EMAIL.search(text):
+        return True
+    for match in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if len(digits) >= 7 and not YEAR_RANGE.match(match.group().strip()):
+            return True
+    return False
+
+
+def _rendered(field: Any) -> str | None:
+    if isinstance(field, dict):
+        field = field.get("rendered")
+    return _text(field)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _lookup(table: dict[str, str], value: str | None) -> str | None:
+    if not value:
+        return None
+    folded = _fold(value)
+    return table.get(folded, folded)
+
+
+def _year(value: str | None) -> int | None:
+    match = re.search(r"\b(19|20)\d\d\b", value or "")
+    return int(match.group()) if match else None
+
+
+def _sdgs(values: list[str]) -> list[int]:
+    """SDG numbers (1-17), each once, in the page's order: "ODS 3", "3", "SDG 11: ..."."""
+    found: list[int] = []
+    for value in values:
+        for number in re.findall(r"\b(\d{1,2})\b", value.split(":")[0]):
+            if 1 <= int(number) <= 17 and int(number) not in found:
+                found.append(int(number))
+    return found
+
+
+def _query_value(url: str, name: str) -> str | None:
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
+
+
+def _slug(url: str) -> str:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return segments[-1] if segments else urlsplit(url).path
+
+
+def _id_from_classes(page: Any) -> int | None:
+    classes = " ".join(page.xpath("//body/@class | //article/@id").getall())
+    match = re.search(r"\bpostid-(\d+)|\bpost-(\d+)\b", classes)
+    return int(match.group(1) or match.group(2)) if match else None

@@ -1,0 +1,327 @@
+"""#BeyondTheOutbreak: UCLG's live learning sessions, a WordPress site served as a static export.
+
+Entry point: a home page (the Spanish ``/es/home-spanish`` as cited, the English ``/``, or one
+session page). A static export has no REST API (``/wp-json/`` is gone though the pages still
+advertise it), so sessions come from the sitemaps robots.txt names (Yoast's, exported with the
+pages) and from the home page's session cards, followed page by page. A page is a session when it
+links its Briefing & Learning Note (a PDF under ``/wp-content/uploads/``); the about page and the
+home pages are not. A Spanish version (``/es/<slug>/``) rides with its English original through
+the hreflang links, and a session is keyed on its English slug.
+
+Speakers are people: only their roles (``extra["speaker_roles"]``) and institutions
+(``organisations``) are kept, and the quotes' ``<cite>`` and the speaker cards are cut from the
+body, so no person's name reaches the catalogue.
+
+Options (``options`` of the source in citywatch.toml): ``primary_language`` (default ``en``: the
+language a session is recorded in), ``sitemap`` (default true: read the sitemaps too),
+``profile`` (path of a selector profile replacing ``crawler/profiles/beyond_the_outbreak.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from scrapy import Request, Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.items import PageRecord
+from crawler.profiles import Profile, load_profile
+from crawler.structured import PageMetadata, page_metadata
+
+__all__ = ["BeyondTheOutbreakSpider"]
+
+GONE = (404, 410)
+MAX_SAMPLE_URLS = 5
+
+
+class BeyondTheOutbreakSpider(Spider):
+    name = "beyond_the_outbreak"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source: dict[str, Any] = {}
+        self.options: dict[str, Any] = {}
+        self.profile: Profile
+        self.seen_sessions: set[str] = set()
+        # Session titles by URL: a Spanish page read from the listing names its translation.
+        self.titles: dict[str, str | None] = {}
+
+    def configure(self) -> None:
+        """Read the source from the settings; add-ons apply theirs after the spider exists,
+        so this runs when the crawl starts, not in ``from_crawler``."""
+        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
+        if not source:
+            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
+        self.source = source
+        self.options = dict(source.get("options") or {})
+        self.start_urls = list(source["start_urls"])
+        self.profile = load_profile(self.name, self.options.get("profile"))
+
+    @property
+    def primary_language(self) -> str:
+        return str(self.options.get("primary_language", "en")).lower()
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.configure()
+        for url in self.start_urls:
+            yield Request(
+                url,
+                callback=self.parse_landing,
+                errback=self.listing_failed,
+                dont_filter=True,
+                meta={"citywatch_listing": True},
+            )
+            if self.options.get("sitemap", True):
+                yield Request(
+                    urljoin(url, "/robots.txt"),
+                    callback=self.parse_robots,
+                    errback=self.sitemap_failed,
+                    meta={"handle_httpstatus_list": list(GONE)},
+                )
+
+    # -- machine-readable: robots.txt and the exported sitemaps ------------------------------
+
+    async def parse_robots(self, response: Response) -> AsyncIterator[Any]:
+        declared = []
+        if isinstance(response, TextResponse) and response.status == 200:
+            declared = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        if declared:
+            for url in declared:
+                yield self.sitemap_request(url, declared=True)
+        else:  # Yoast answers /sitemap.xml with its index; a missing one is no failure
+            yield self.sitemap_request(urljoin(response.url, "/sitemap.xml"), declared=False)
+
+    def sitemap_request(self, url: str, *, declared: bool) -> Request:
+        return Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.sitemap_failed,
+            cb_kwargs={"declared": declared},
+            meta={"citywatch_listing": declared, "handle_httpstatus_list": list(GONE)},
+        )
+
+    async def parse_sitemap(self, response: Response, declared: bool) -> AsyncIterator[Any]:
+        if response.status in GONE:
+            if declared:
+                self.listing_broken(response.url, f"declared sitemap answers {response.status}")
+            else:
+                self.logger.info("no sitemap at %s: the home pages list the sessions", response.url)
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml refuses what is not XML
+            self.listing_broken(response.url, f"sitemap is not XML: {exc}")
+            return
+        self.crawler.stats.set_value("citywatch/listing_path", "sitemap")
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc or urlsplit(loc).netloc != urlsplit(response.url).netloc:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield self.sitemap_request(loc, declared=True)
+            else:
+                yield self.page_request(loc)
+
+    # -- the home pages ------------------------------------------------------------------------
+
+    async def parse_landing(self, response: Response) -> AsyncIterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.listing_broken(response.url, "the start URL did not answer with a page")
+            return
+        if self.profile.nodes(response.selector, "session", "marker"):
+            async for item_or_request in self.parse_page(response):  # the start is one session
+                yield item_or_request
+            return
+        for request in self.parse_listing(response):
+            yield request
+
+    def parse_listing(self, response: Response) -> list[Request]:
+        if not isinstance(response, TextResponse):
+            self.listing_broken(response.url, "home page is not HTML")
+            return []
+        entries = self.profile.nodes(response.selector, "listing", "entries")
+        if not entries:
+            self.listing_broken(response.url, "home page lists no sessions (selector profile?)")
+        requests = []
+        for entry in entries:
+            href = self.profile.first(entry, "listing", "entry_url")
+            if href:
+                requests.append(self.page_request(response.urljoin(href)))
+        next_page = self.profile.first(response.selector, "listing", "next_page")
+        if next_page:
+            requests.append(
+                Request(
+                    response.urljoin(next_page),
+                    callback=self.parse_listing,
+                    errback=self.listing_failed,
+                    meta={"citywatch_listing": True},
+                )
+            )
+        return requests
+
+    # -- session pages -------------------------------------------------------------------------
+
+    def page_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_page, errback=self.detail_failed)
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        page = response.selector
+        if not self.profile.nodes(page, "session", "marker"):
+            self.crawler.stats.inc_value("citywatch/pages_not_sessions")
+            return  # a home, about or course page
+        meta = page_metadata(page, response.url)
+        self.titles[response.url] = self.profile.first(page, "session", "title")
+        language = _base_language(meta.language or "")
+        original = meta.alternates.get(self.primary_language)
+        if language != self.primary_language and original and original != response.url:
+            yield self.page_request(original)  # a translation: record its original instead
+            return
+        record = self.session_record(response, meta)
+        if record.stable_id in self.seen_sessions:
+            return
+        self.seen_sessions.add(record.stable_id)
+        record.translations += await self.translations_of(meta, language)
+        yield record
+
+    def session_record(self, response: TextResponse, meta: PageMetadata) -> PageRecord:
+        page = response.selector
+        path = urlsplit(meta.canonical_url or response.url).path
+        slug = [segment for segment in path.split("/") if segment][-1]
+        roles, organisations = [], []
+        for card in self.profile.nodes(page, "session", "speakers"):
+            role = self.profile.first(card, "session", "speaker_role")
+            organisation = self.profile.first(card, "session", "speaker_organisation")
+            if role:
+                roles.append(role)
+            if organisation and organisation not in organisations:
+                organisations.append(organisation)
+        resources: list[dict[str, str | None]] = []
+        briefing = self.profile.nodes(page, "session", "briefing")
+        if briefing:
+            href = briefing[0].attrib.get("href")
+            title = " ".join(briefing[0].xpath("string()").get("").split()) or None
+            if href:
+                resources.append(
+                    {"url": response.urljoin(href), "title": title, "type": "document"}
+                )
+        video_url = self.profile.first(page, "session", "video_url")
+        if video_url:
+            video_url = response.urljoin(video_url)
+            video_title = self.profile.first(page, "session", "video_title")
+            resources.append({"url": video_url, "title": video_title, "type": "video"})
+        number = re.search(r"\d+", self.profile.first(page, "session", "number") or "")
+        topic = self.profile.first(page, "session", "topic")
+        return PageRecord(
+            source_key=self.name,
+            kind="session",
+            stable_id=f"{self.name}:session:{slug}",
+            url=response.url,
+            canonical_url=meta.canonical_url,
+            title=self.profile.first(page, "session", "title") or self.title_from_meta(page, meta),
+            summary_html=self.profile.first(page, "session", "summary_html"),
+            body_html=self.body_html(page),
+            # The session's date as the page states it; Yoast's dates are the page's edits.
+            published=self.profile.first(page, "session", "date"),
+            updated=meta.modified,
+            language=meta.language,
+            categories=[topic] if topic else [],
+            organisations=organisations,
+            resources=resources,
+            extra={
+                "session_number": int(number.group()) if number else None,
+                "topic": topic,
+                "video_url": video_url,
+                "speaker_roles": roles,
+                "wordpress_id": meta.wordpress_id,
+            },
+        )
+
+    def body_html(self, page: Selector) -> str | None:
+        """The narrative, without what names people (quote citations, speaker cards)."""
+        nodes = self.profile.nodes(page, "session", "body_html")
+        if not nodes:
+            return None
+        pruned = Selector(text=nodes[0].get())
+        for css in self.profile.selectors("session", "body_exclude"):
+            pruned.css(css).drop()
+        html = "".join(pruned.css("body > *").getall()).strip()
+        return html or None
+
+    def title_from_meta(self, page: Selector, meta: PageMetadata) -> str | None:
+        """og:title / JSON-LD name, less the `` - <site name>`` Yoast appends."""
+        site_name = page.css("meta[property='og:site_name']::attr(content)").get()
+        title = meta.title
+        if title and site_name and title.endswith(f" - {site_name}"):
+            title = title.removesuffix(f" - {site_name}")
+        return title
+
+    async def translations_of(self, meta: PageMetadata, language: str) -> list[dict[str, Any]]:
+        """The page's hreflang alternates in other languages, each fetched for its title."""
+        found = []
+        for code, url in sorted(meta.alternates.items()):
+            if _base_language(code) == language:
+                continue
+            if url in self.titles:
+                found.append({"language": code, "url": url, "title": self.titles[url]})
+                continue
+            translated = await self.try_download(url)
+            if isinstance(translated, TextResponse) and translated.status == 200:
+                title = self.profile.first(translated.selector, "session", "title")
+                found.append({"language": code, "url": translated.url, "title": title})
+        return found
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    async def try_download(self, url: str) -> Response | None:
+        """Fetch a page inside a callback; None for a request refused or failed."""
+        try:
+            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
+        except Exception as exc:
+            self.logger.info("no answer from %s: %s", url, exc)
+            return None
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
+
+    def sitemap_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None and not request.meta.get("citywatch_listing"):
+            self.logger.info("no sitemap at %s: %s", request.url, failure.getErrorMessage())
+            return
+        self.listing_failed(failure)
+
+    def detail_failed(self, failure: Failure) -> None:
+        """A session page that is gone (404/410) is not a failed crawl; anything else is."""
+        request = getattr(failure, "request", None)
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in GONE:
+            self.crawler.stats.inc_value("citywatch/detail_gone")
+            return
+        self.crawler.stats.inc_value("citywatch/detail_failures")
+        self.logger.warning(
+            "session page failed: %s: %s", request and request.url, failure.getErrorMessage()
+        )
+
+    def listing_broken(self, url: str, reason: str) -> None:
+        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
+        stats = self.crawler.stats
+        stats.inc_value("citywatch/listing_failures")
+        samples = stats.get_value("citywatch/listing_failure_urls") or []
+        if len(samples) < MAX_SAMPLE_URLS:  # evidence for the extraction alarm
+            stats.set_value("citywatch/listing_failure_urls", [*samples, url])
+        self.logger.error("listing incomplete at %s: %s", url, reason)
+
+
+def _base_language(code: str) -> str:
+    return re.split(r"[_-]", code.lower())[0] if code else ""
