@@ -26,20 +26,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from scrapy import Request, Spider
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
+from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import page_metadata
 from crawler.wordpress import MAX_PER_PAGE, api_url, json_body, total_pages
 
 __all__ = ["BankOfBestPracticesSpider", "without_personal_data"]
 
-GONE = (404, 410)
 POST_TYPE = "practica"
 TAXONOMY = "area_tematica"
 # Values as editors write them, without case or accents -> the values stored (municipio,
@@ -57,26 +53,12 @@ YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[\s-]+(?:19|20)\d\d$")
 BLOCKS = ("p", "li", "dd", "dt", "td", "th", "address", "blockquote", "h2", "h3", "h4", "h5", "h6")
 
 
-class BankOfBestPracticesSpider(Spider):
+class BankOfBestPracticesSpider(CitywatchSpider):
     name = "bank_of_best_practices"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.source: dict[str, Any] = {}
-        self.options: dict[str, Any] = {}
-        self.profile: Profile
         self.seen: set[str] = set()
-
-    def configure(self) -> None:
-        """Read the source from the settings; add-ons apply theirs after the spider exists,
-        so this runs when the crawl starts, not in ``from_crawler``."""
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        self.source = source
-        self.options = dict(source.get("options") or {})
-        self.start_urls = list(source["start_urls"])
-        self.profile = load_profile(self.name, self.options.get("profile"))
 
     async def start(self) -> AsyncIterator[Any]:
         self.configure()
@@ -369,38 +351,6 @@ class BankOfBestPracticesSpider(Spider):
         )
 
     # -- plumbing ----------------------------------------------------------------------------
-
-    async def try_download(self, url: str) -> Response | None:
-        """Fetch inside a callback (middlewares apply: robots, retries); None when refused."""
-        try:
-            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
-        except Exception as exc:
-            self.logger.info("no answer from %s: %s", url, exc)
-            return None
-
-    async def fetch_json(self, url: str) -> Any | None:
-        response = await self.try_download(url)
-        return json_body(response) if response is not None and response.status == 200 else None
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
-
-    def detail_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        url = request.url if request else "?"
-        error = failure.value
-        if isinstance(error, HttpError) and error.response.status in GONE:
-            self.crawler.stats.inc_value("citywatch/detail_gone")
-            self.logger.info("practice gone since it was listed: %s", url)
-            return
-        self.crawler.stats.inc_value("citywatch/detail_failures")
-        self.logger.warning("practice page failed: %s: %s", url, failure.getErrorMessage())
-
-    def listing_broken(self, url: str, reason: str) -> None:
-        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
-        self.crawler.stats.inc_value("citywatch/listing_failures")
-        self.logger.error("listing incomplete at %s: %s", url, reason)
 
 
 def without_personal_data(html: str | None, exclude: Iterable[str] = ()) -> str | None:

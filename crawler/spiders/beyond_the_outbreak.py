@@ -25,45 +25,26 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from scrapy import Request, Spider
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.base import GONE, CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import PageMetadata, page_metadata
 
 __all__ = ["BeyondTheOutbreakSpider"]
 
-GONE = (404, 410)
-MAX_SAMPLE_URLS = 5
 
-
-class BeyondTheOutbreakSpider(Spider):
+class BeyondTheOutbreakSpider(CitywatchSpider):
     name = "beyond_the_outbreak"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.source: dict[str, Any] = {}
-        self.options: dict[str, Any] = {}
-        self.profile: Profile
         self.seen_sessions: set[str] = set()
         # Session titles by URL: a Spanish page read from the listing names its translation.
         self.titles: dict[str, str | None] = {}
-
-    def configure(self) -> None:
-        """Read the source from the settings; add-ons apply theirs after the spider exists,
-        so this runs when the crawl starts, not in ``from_crawler``."""
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        self.source = source
-        self.options = dict(source.get("options") or {})
-        self.start_urls = list(source["start_urls"])
-        self.profile = load_profile(self.name, self.options.get("profile"))
 
     @property
     def primary_language(self) -> str:
@@ -282,45 +263,12 @@ class BeyondTheOutbreakSpider(Spider):
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    async def try_download(self, url: str) -> Response | None:
-        """Fetch a page inside a callback; None for a request refused or failed."""
-        try:
-            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
-        except Exception as exc:
-            self.logger.info("no answer from %s: %s", url, exc)
-            return None
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
-
     def sitemap_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         if request is not None and not request.meta.get("citywatch_listing"):
             self.logger.info("no sitemap at %s: %s", request.url, failure.getErrorMessage())
             return
         self.listing_failed(failure)
-
-    def detail_failed(self, failure: Failure) -> None:
-        """A session page that is gone (404/410) is not a failed crawl; anything else is."""
-        request = getattr(failure, "request", None)
-        error = failure.value
-        if isinstance(error, HttpError) and error.response.status in GONE:
-            self.crawler.stats.inc_value("citywatch/detail_gone")
-            return
-        self.crawler.stats.inc_value("citywatch/detail_failures")
-        self.logger.warning(
-            "session page failed: %s: %s", request and request.url, failure.getErrorMessage()
-        )
-
-    def listing_broken(self, url: str, reason: str) -> None:
-        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
-        stats = self.crawler.stats
-        stats.inc_value("citywatch/listing_failures")
-        samples = stats.get_value("citywatch/listing_failure_urls") or []
-        if len(samples) < MAX_SAMPLE_URLS:  # evidence for the extraction alarm
-            stats.set_value("citywatch/listing_failure_urls", [*samples, url])
-        self.logger.error("listing incomplete at %s: %s", url, reason)
 
 
 def _base_language(code: str) -> str:

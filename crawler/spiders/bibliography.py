@@ -16,13 +16,11 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from scrapy import Request, Spider
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
 from scrapy.http import Response, TextResponse
-from twisted.python.failure import Failure
 
+from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import page_metadata
 
 __all__ = ["BibliographySpider", "pdf_metadata"]
@@ -30,26 +28,18 @@ __all__ = ["BibliographySpider", "pdf_metadata"]
 MAX_TITLE_CHARS = 500
 
 
-class BibliographySpider(Spider):
+class BibliographySpider(CitywatchSpider):
     name = "bibliography"
     # Fields the extraction alarm watches: a cited document need not have a date or a body.
     required_fields = ("title",)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.profile: Profile
-
     async def start(self) -> AsyncIterator[Any]:
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        options = dict(source.get("options") or {})
-        self.profile = load_profile(self.name, options.get("profile"))
-        for url in source["start_urls"]:
+        self.configure()
+        for url in self.start_urls:
             yield Request(
                 url,
                 callback=self.parse_document,
-                errback=self.document_failed,
+                errback=self.detail_failed,
                 cb_kwargs={"cited_url": url},
                 dont_filter=True,
             )
@@ -86,18 +76,6 @@ class BibliographySpider(Spider):
             )
             record.language = meta.language
         return record
-
-    def document_failed(self, failure: Failure) -> None:
-        """A cited document answering 404/410 is gone; anything else leaves the crawl incomplete."""
-        status = getattr(getattr(failure.value, "response", None), "status", None)
-        gone = status in (404, 410)
-        self.crawler.stats.inc_value(
-            "citywatch/detail_gone" if gone else "citywatch/detail_failures"
-        )
-        request = getattr(failure, "request", None)
-        self.logger.warning(
-            "cited document failed: %s: %s", request and request.url, failure.getErrorMessage()
-        )
 
 
 def pdf_metadata(body: bytes) -> dict[str, Any]:

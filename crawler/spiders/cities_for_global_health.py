@@ -31,14 +31,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import PageMetadata, page_metadata
 
 __all__ = ["CitiesForGlobalHealthSpider"]
@@ -60,13 +59,11 @@ _COUNTER = re.compile(r"(\d[\d.,\s]*)\s+([^\d]+)")
 _NODE_PATH = re.compile(r"/node/(\d+)(?:$|[/?#])")
 
 
-class CitiesForGlobalHealthSpider(Spider):
+class CitiesForGlobalHealthSpider(CitywatchSpider):
     name = "cities_for_global_health"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.options: dict[str, Any] = {}
-        self.profile: Profile
         self.seen_nodes: set[int] = set()
         # Paths, not URLs: a sitemap may name another scheme or host than the pages do.
         self.reached_paths: set[str] = set()  # initiative pages and their alternates
@@ -74,14 +71,8 @@ class CitiesForGlobalHealthSpider(Spider):
         self.sitemap_checked = False
 
     def configure(self) -> None:
-        """Read the source from the settings; add-ons apply theirs after the spider exists,
-        so this runs when the crawl starts, not in ``from_crawler``."""
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        self.options = dict(source.get("options") or {})
-        self.start_urls = list(source["start_urls"])
-        self.profile = load_profile(self.name, self.options.get("profile"))
+        """The source's settings, and the sitemap check on the listing when the crawl idles."""
+        super().configure()
         if self.options.get("sitemap", True):
             self.crawler.signals.connect(self.check_sitemap, signal=signals.spider_idle)
 
@@ -302,36 +293,6 @@ class CitiesForGlobalHealthSpider(Spider):
         raise DontCloseSpider
 
     # -- plumbing ---------------------------------------------------------------------------------
-
-    async def try_download(self, url: str) -> Response | None:
-        """Fetch inside a callback (middlewares apply: robots, retries); None when it fails."""
-        try:
-            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
-        except Exception as exc:
-            self.logger.info("no answer from %s: %s", url, exc)
-            return None
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
-
-    def detail_failed(self, failure: Failure) -> None:
-        """A page gone (404/410) is counted apart: it is news, not a broken crawl."""
-        request = getattr(failure, "request", None)
-        gone = isinstance(failure.value, HttpError) and failure.value.response.status in (404, 410)
-        if gone:
-            self.crawler.stats.inc_value("citywatch/detail_gone")
-            self.logger.info("initiative gone: %s", request and request.url)
-            return
-        self.crawler.stats.inc_value("citywatch/detail_failures")
-        self.logger.warning(
-            "initiative page failed: %s: %s", request and request.url, failure.getErrorMessage()
-        )
-
-    def listing_broken(self, url: str, reason: str) -> None:
-        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
-        self.crawler.stats.inc_value("citywatch/listing_failures")
-        self.logger.error("listing incomplete at %s: %s", url, reason)
 
 
 def _node_id(meta: PageMetadata, history_id: str | None) -> int | None:

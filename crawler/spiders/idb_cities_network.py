@@ -28,14 +28,12 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.base import GONE, CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import page_metadata
 
 __all__ = ["IdbCitiesNetworkSpider"]
@@ -48,16 +46,13 @@ NODE_KINDS = {
     "post": "post",
 }
 LISTING_KINDS = ("webinar", "publication", "post")
-GONE = (404, 410)
 
 
-class IdbCitiesNetworkSpider(Spider):
+class IdbCitiesNetworkSpider(CitywatchSpider):
     name = "idb_cities_network"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.options: dict[str, Any] = {}
-        self.profile: Profile
         self.pending_starts = 0
         # (start URL, 404 or the redirect's status, where a redirect led or None)
         self.moved: list[tuple[str, int, str | None]] = []
@@ -65,15 +60,6 @@ class IdbCitiesNetworkSpider(Spider):
         self.start_listings: list[str] = []
         self.listed_nodes: set[str] = set()
         self.seen_nodes: set[str] = set()
-
-    def configure(self) -> None:
-        """Read the source from the settings (add-ons apply theirs after the spider exists)."""
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        self.options = dict(source.get("options") or {})
-        self.start_urls = list(source["start_urls"])
-        self.profile = load_profile(self.name, self.options.get("profile"))
 
     @property
     def primary_language(self) -> str:
@@ -316,34 +302,6 @@ class IdbCitiesNetworkSpider(Spider):
         return record
 
     # -- plumbing ----------------------------------------------------------------------------
-
-    async def try_download(self, url: str) -> Response | None:
-        """Fetch inside a callback (middlewares apply); None when refused or failed."""
-        try:
-            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
-        except Exception as exc:
-            self.logger.info("no answer from %s: %s", url, exc)
-            return None
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
-
-    def detail_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        url = request.url if request else "?"
-        error = failure.value
-        if isinstance(error, HttpError) and error.response.status in GONE:
-            self.crawler.stats.inc_value("citywatch/detail_gone")
-            self.logger.info("node gone since it was listed: %s", url)
-            return
-        self.crawler.stats.inc_value("citywatch/detail_failures")
-        self.logger.warning("node page failed: %s: %s", url, failure.getErrorMessage())
-
-    def listing_broken(self, url: str, reason: str) -> None:
-        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
-        self.crawler.stats.inc_value("citywatch/listing_failures")
-        self.logger.error("listing incomplete at %s: %s", url, reason)
 
 
 def _node_type(page: TextResponse) -> str | None:

@@ -20,13 +20,11 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
-from scrapy.exceptions import NotConfigured
+from scrapy import Request
 from scrapy.http import Response, TextResponse
-from twisted.python.failure import Failure
 
+from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.profiles import Profile, load_profile
 from crawler.structured import PageMetadata, page_metadata
 from crawler.wordpress import (
     MAX_PER_PAGE,
@@ -43,28 +41,14 @@ if TYPE_CHECKING:
 __all__ = ["MercociudadesCovidSpider"]
 
 
-class MercociudadesCovidSpider(Spider):
+class MercociudadesCovidSpider(CitywatchSpider):
     name = "mercociudades_covid"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.source: dict[str, Any] = {}
-        self.options: dict[str, Any] = {}
-        self.profile: Profile
         self.seen_posts: set[int] = set()
         self.term_names: dict[tuple[str, int], str] = {}
         self.multilingual = False  # the landing page links versions in other languages
-
-    def configure(self) -> None:
-        """Read the source from the settings; add-ons apply theirs after the spider exists,
-        so this runs when the crawl starts, not in ``from_crawler``."""
-        source = self.crawler.settings.getdict("CITYWATCH_SOURCE")
-        if not source:
-            raise NotConfigured("no CITYWATCH_SOURCE: run through `citywatch crawl` or the addon")
-        self.source = source
-        self.options = dict(source.get("options") or {})
-        self.start_urls = list(source["start_urls"])
-        self.profile = load_profile(self.name, self.options.get("profile"))
 
     @property
     def primary_language(self) -> str:
@@ -371,38 +355,6 @@ class MercociudadesCovidSpider(Spider):
         )
 
     # -- plumbing ----------------------------------------------------------------------------
-
-    async def download(self, url: str) -> Response:
-        """Fetch a page inside a callback (downloader middlewares apply: robots, retries)."""
-        return await self.crawler.engine.download_async(Request(url, dont_filter=True))
-
-    async def try_download(self, url: str) -> Response | None:
-        """`download`, with None for a request refused or failed (robots.txt, DNS, timeout)."""
-        try:
-            return await self.download(url)
-        except Exception as exc:
-            self.logger.info("no answer from %s: %s", url, exc)
-            return None
-
-    async def fetch_json(self, url: str) -> Any | None:
-        response = await self.try_download(url)
-        return json_body(response) if response is not None and response.status == 200 else None
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.listing_broken(request.url if request else "?", failure.getErrorMessage())
-
-    def detail_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        self.crawler.stats.inc_value("citywatch/detail_failures")
-        self.logger.warning(
-            "post page failed: %s: %s", request and request.url, failure.getErrorMessage()
-        )
-
-    def listing_broken(self, url: str, reason: str) -> None:
-        """A listing that could not be read makes the crawl incomplete: nothing is removed."""
-        self.crawler.stats.inc_value("citywatch/listing_failures")
-        self.logger.error("listing incomplete at %s: %s", url, reason)
 
 
 def _rendered(field: Any) -> str | None:
