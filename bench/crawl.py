@@ -59,7 +59,9 @@ def timed_child(args: list[str]) -> tuple[float, int]:
 
 def control(replica: Replica, action: str, body: bytes | None = None) -> Any:
     request = urllib.request.Request(
-        f"{replica.base_url}/__replica__/{action}", data=body, method="POST" if body is not None else "GET"
+        f"{replica.base_url}/__replica__/{action}",
+        data=body,
+        method="POST" if body is not None else "GET",
     )
     with urllib.request.urlopen(request) as answer:
         return json.load(answer)
