@@ -39,6 +39,7 @@ __all__ = [
     "CrawlRun",
     "Link",
     "LinkCheck",
+    "PossibleDuplicate",
     "Record",
     "RecordVersion",
     "Resource",
@@ -61,6 +62,7 @@ RUN_STATUSES = ("running", "finished", "partial", "failed", "aborted")
 RECORD_STATUSES = ("active", "removed")
 LINK_ORIGINS = ("config", "record", "resource", "cli")
 LINK_STATES = ("healthy", "failing", "broken", "moved", "needs_review")
+DUPLICATE_STATUSES = ("open", "confirmed", "rejected")
 
 # JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
 JSONType = JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -183,6 +185,11 @@ class Record(Base):
     last_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     missed_runs: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the source's listing (sitemap lastmod, WordPress modified_gmt...) said of the page when
+    # it was last extracted: a recrawl whose listing says the same skips the page. Not content.
+    listing_marker: Mapped[str | None] = mapped_column(Text)
+    # When the page was last fetched and extracted in full (not merely seen in a listing).
+    extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     source: Mapped[Source] = relationship()
     resources: Mapped[list[Resource]] = relationship(
@@ -301,3 +308,32 @@ class ChangeEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     record: Mapped[Record | None] = relationship()
+
+
+class PossibleDuplicate(Base):
+    """Two records of different sources that look like the same practice, for a maintainer to
+    confirm or reject: linked and reported, never merged. The pair is stored once, lower record
+    id first."""
+
+    __tablename__ = "possible_duplicate"
+    __table_args__ = (
+        UniqueConstraint("record_id", "other_record_id"),
+        CheckConstraint(_one_of("status", DUPLICATE_STATUSES), name="status"),
+        CheckConstraint("record_id < other_record_id", name="ordered_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"))
+    other_record_id: Mapped[int] = mapped_column(
+        ForeignKey("record.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    # Why the two were paired: {"title_similarity": 0.93, "same_city": true, ...}.
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    record: Mapped[Record] = relationship(foreign_keys=[record_id])
+    other_record: Mapped[Record] = relationship(foreign_keys=[other_record_id])
