@@ -88,18 +88,40 @@ def write_config(directory: Path, replicas: dict[str, Replica], concurrency: int
 
 def run_stats(database: Path, since_run: int) -> dict[str, int]:
     """Records and page counts summed over the runs after ``since_run``."""
-    totals = {"records": 0, "full": 0, "revalidated": 0, "responses": 0}
+    totals = {"records": 0, "full": 0, "revalidated": 0, "responses": 0, "kept": 0}
     with sqlite3.connect(database) as db:
         rows = db.execute("select stats from crawl_run where id > ?", (since_run,)).fetchall()
     for (stats_json,) in rows:
         stats = json.loads(stats_json)
         totals["records"] += stats.get("citywatch/records_saved", 0)
+        totals["kept"] += stats.get("citywatch/records_seen_unchanged", 0)
         totals["full"] += stats.get("httpcache/firsthand", 0) + stats.get(
             "httpcache/uncacheable", 0
         )
         totals["revalidated"] += stats.get("httpcache/revalidate", 0)
         totals["responses"] += stats.get("downloader/response_count", 0)
     return totals
+
+
+def by_source(database: Path, since_run: int) -> list[str]:
+    """One line per source: what its run after ``since_run`` fetched, extracted and kept."""
+    lines = []
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "select s.key, r.stats from crawl_run r join source s on s.id = r.source_id"
+            " where r.id > ? order by s.key",
+            (since_run,),
+        ).fetchall()
+    for key, stats_json in rows:
+        stats = json.loads(stats_json)
+        lines.append(
+            f"  {key:28}{stats.get('downloader/request_count', 0):7d} requests"
+            f"{stats.get('httpcache/firsthand', 0):6d} in full"
+            f"{stats.get('httpcache/revalidate', 0):6d} 304"
+            f"{stats.get('citywatch/records_saved', 0):6d} extracted"
+            f"{stats.get('citywatch/records_seen_unchanged', 0):6d} kept"
+        )
+    return lines
 
 
 def last_run(database: Path) -> int:
@@ -168,6 +190,7 @@ def main() -> None:
             before = last_run(database)
             warm_wall, warm_rss = timed_child([*cli, "crawl"])
             warm, warm_requests = run_stats(database, before), requests_made(replicas)
+            warm_sources = by_source(database, before)
 
             for replica in replicas.values():
                 control(replica, "state", b"2")
@@ -184,23 +207,25 @@ def main() -> None:
         + (" (WordPress without REST API)" if args.no_rest_api else "")
     )
     print(
-        f"{'':26}{'wall s':>8}{'requests':>10}{'in full':>9}{'304':>7}{'records':>9}"
-        f"{'records/s':>11}{'peak RSS':>10}"
+        f"{'':26}{'wall s':>8}{'requests':>10}{'in full':>9}{'304':>7}{'extracted':>10}"
+        f"{'kept':>7}{'records/s':>11}{'peak RSS':>10}"
     )
 
     def row(label: str, wall: float, requests: int, stats: dict[str, int], rss: int) -> None:
+        records = stats["records"] + stats["kept"]
         print(
             f"{label:26}{wall:8.2f}{requests:10d}{stats['full']:9d}{stats['revalidated']:7d}"
-            f"{stats['records']:9d}{stats['records'] / wall:11.1f}{rss:8d} MiB"
+            f"{stats['records']:10d}{stats['kept']:7d}{records / wall:11.1f}{rss:8d} MiB"
         )
 
     row("cold crawl", cold_wall, cold_requests, cold, cold_rss)
     print(
         f"{'fetch-only ceiling':26}{ceiling_wall:8.2f}{len(urls):10d}{len(urls):9d}{0:7d}"
-        f"{'-':>9}{'-':>11}{ceiling_rss:8d} MiB"
+        f"{'-':>10}{'-':>7}{'-':>11}{ceiling_rss:8d} MiB"
     )
     row("warm, nothing changed", warm_wall, warm_requests, warm, warm_rss)
     row("after state 2 changes", changed_wall, changed_requests, changed, changed_rss)
+    print("\nwarm recrawl by source:", *warm_sources, sep="\n")
     print(f"\ncold crawl / ceiling: {ceiling_wall / cold_wall:.2f} (1.00 = as fast as fetching)")
     print(
         f"warm recrawl: {warm['full'] / max(1, cold['full']):.1%} of pages fetched in full, "

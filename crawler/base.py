@@ -3,7 +3,9 @@ the accounting that tells a complete crawl from one that must not remove anythin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.exceptions import NotConfigured
@@ -11,7 +13,10 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.delta import KNOWN_PAGES_SETTING, KnownPage, KnownPages, page_key
+from crawler.items import PageSeen
 from crawler.profiles import Profile, load_profile
+from crawler.sitemaps import read_sitemaps
 from crawler.wordpress import json_body
 
 __all__ = ["GONE", "CitywatchSpider"]
@@ -28,6 +33,9 @@ class CitywatchSpider(Spider):
         self.source: dict[str, Any] = {}
         self.options: dict[str, Any] = {}
         self.profile: Profile
+        self.known = KnownPages({})
+        # Listing markers by page_key, from the sitemaps (see `read_lastmods`).
+        self.listing_markers: dict[str, str] = {}
 
     def configure(self) -> None:
         """Read the source from the settings; add-ons apply theirs after the spider exists,
@@ -39,6 +47,48 @@ class CitywatchSpider(Spider):
         self.options = dict(source.get("options") or {})
         self.start_urls = list(source["start_urls"])
         self.profile = load_profile(self.name, self.options.get("profile"))
+        self.known = KnownPages.from_setting(self.crawler.settings.getdict(KNOWN_PAGES_SETTING))
+        if self.known:
+            self.logger.info("incremental recrawl: %d pages known", len(self.known))
+
+    # -- incremental recrawl ---------------------------------------------------------------
+
+    async def read_lastmods(self, site_url: str) -> None:
+        """Read the site's sitemaps (robots.txt's, else the usual places) into
+        `listing_markers`, so that detail pages can be skipped by their ``lastmod``."""
+        found = await read_sitemaps(self.try_download, urljoin(site_url, "/robots.txt"))
+        self.listing_markers.update((page_key(url), lastmod) for url, lastmod in found.items())
+        self.crawler.stats.set_value("citywatch/sitemap_lastmods", len(self.listing_markers))
+
+    def follow_detail(
+        self,
+        url: str,
+        callback: Callable[..., Any],
+        marker: str | None = None,
+        **kwargs: Any,
+    ) -> Request | PageSeen:
+        """A request for a detail page, or `PageSeen` when its listing marker (given, or the
+        sitemap's lastmod) is the one its record was extracted with."""
+        marker = marker or self.listing_markers.get(page_key(url))
+        known = self.known.unchanged(url, marker)
+        if known is not None:
+            return self.page_seen(known, url, "citywatch/skipped_unchanged")
+        meta = {**kwargs.pop("meta", {}), "citywatch_marker": marker}
+        return Request(url, callback=callback, errback=self.detail_failed, meta=meta, **kwargs)
+
+    def seen_unchanged(self, response: Response) -> PageSeen | None:
+        """`PageSeen` for a known detail page the server answered 304 (served from the HTTP
+        cache after revalidation): it was extracted from these very bytes before."""
+        if "cached" not in response.flags:
+            return None
+        known = self.known.get(response.url)
+        if known is None:
+            return None
+        return self.page_seen(known, response.url, "citywatch/revalidated_unchanged")
+
+    def page_seen(self, known: KnownPage, url: str, stat: str) -> PageSeen:
+        self.crawler.stats.inc_value(stat)
+        return PageSeen(source_key=self.name, stable_id=known.stable_id, url=url)
 
     async def download(self, url: str) -> Response:
         """Fetch a page inside a callback (downloader middlewares apply: robots, retries, cache)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PageRecord"]
+__all__ = ["PageRecord", "PageSeen"]
 
 
 @dataclass(slots=True)
@@ -36,3 +36,16 @@ class PageRecord:
     # {"language": ..., "url": ..., "title": ...}: the same record in other languages.
     translations: list[dict[str, str | None]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the listing said of the page (sitemap lastmod, WordPress modified_gmt): the next
+    # crawl skips the page while its listing says the same (see crawler.delta).
+    listing_marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageSeen:
+    """A page the listing (or a 304) shows unchanged since its record was extracted: the
+    record is alive and current, and the page was not parsed again."""
+
+    source_key: str
+    stable_id: str
+    url: str

@@ -15,6 +15,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
 }
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.listing_marker.ListingMarkerMiddleware": 950,
+}
 
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import make_url
 
+from crawler.delta import KNOWN_PAGES_SETTING
 from pipeline.config import Config, load_config
+from pipeline.delta import known_pages_for
 
 if TYPE_CHECKING:
     from typing import Self
@@ -21,9 +23,12 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-__all__ = ["CitywatchAddon", "scrapy_settings_for"]
+__all__ = ["FULL_RECRAWL_SETTING", "CitywatchAddon", "scrapy_settings_for"]
 
 PRIORITY = "addon"
+# Set (``citywatch crawl --full``, ``scrapy crawl -s CITYWATCH_FULL_RECRAWL=1``) to extract every
+# page again, whatever its listing says.
+FULL_RECRAWL_SETTING = "CITYWATCH_FULL_RECRAWL"
 ITEM_PIPELINES = {
     "pipeline.normalise.NormalisePipeline": 300,
     "pipeline.store.StorePipeline": 800,
@@ -52,6 +57,13 @@ class CitywatchAddon:
             # What a record of this platform always has (a cited PDF has no body): the
             # spider knows; a source's own setting still wins.
             derived["CITYWATCH_ALARMS"]["required_fields"] = list(spider_fields)
+        incremental = source and config.source_setting(source, "crawl.incremental")
+        if source and incremental and not settings.getbool(FULL_RECRAWL_SETTING):
+            derived[KNOWN_PAGES_SETTING] = known_pages_for(
+                config.database_url,
+                source.key,
+                config.source_setting(source, "crawl.recheck_pages"),
+            )
         for key, value in derived.items():
             if key == "ITEM_PIPELINES":
                 for path, order in value.items():

@@ -19,6 +19,9 @@ COUNTED = "citywatch/coverage/records"
 MISSING = "citywatch/coverage/missing/"
 SAMPLES = "citywatch/coverage/samples/"
 SAMPLE_SIZE = 5
+# Below this many records extracted in a run (an incremental recrawl extracts only what changed
+# plus its recheck sample), field coverage says too little to raise an alarm.
+MIN_COVERAGE_RECORDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,10 @@ def evaluate_alarms(
 ) -> list[Alarm]:
     """Every alarm the run's stats call for, given the last complete run's record count."""
     alarms: list[Alarm] = []
-    saved = int(stats.get("citywatch/records_saved", 0))
+    # Records extracted, and records whose unchanged listing entry (or 304) kept them alive.
+    saved = int(stats.get("citywatch/records_saved", 0)) + int(
+        stats.get("citywatch/records_seen_unchanged", 0)
+    )
     listing_urls = list(stats.get("citywatch/listing_failure_urls", []))
     if saved == 0:
         alarms.append(
@@ -115,7 +121,8 @@ def evaluate_alarms(
 
 def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list[Alarm]:
     counted = int(stats.get(COUNTED, 0))
-    if not counted:
+    incremental = bool(stats.get("citywatch/records_seen_unchanged"))
+    if not counted or (incremental and counted < MIN_COVERAGE_RECORDS):
         return []
     alarms = []
     for name in thresholds.required_fields:

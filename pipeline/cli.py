@@ -169,9 +169,19 @@ def init(obj: Context) -> None:
     is_flag=True,
     help="Exit 3 when a run raised an extraction alarm (for cron and CI).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Extract every page again, even those whose listing shows no change since the last "
+    "crawl (after a fix to a selector profile, say).",
+)
 @pass_context
-def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool) -> None:
+def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: bool) -> None:
     """Crawl the sources and store what changed.
+
+    A recrawl is incremental: pages whose listing entry (sitemap lastmod, WordPress modified
+    date) or conditional request shows no change are counted as seen ("kept") without being
+    parsed again, but for a few rechecked each run (crawl.recheck_pages).
 
     Exit code 1 when a run failed or did not complete (nothing is removed because of it);
     3 with --fail-on-alarm when a run raised an extraction alarm (zero records, a drop in
@@ -180,11 +190,12 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool) -> None:
     \b
     Example:
       citywatch crawl --source mercociudades_covid
+      citywatch crawl --full
     """
     from pipeline.commands import crawl_and_summarise
 
     outcomes = crawl_and_summarise(
-        obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr
+        obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr, full=full
     )
     source_width = max((len(o.source_key) for o in outcomes), default=6)
     table = Table(
@@ -193,6 +204,7 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool) -> None:
         "status",
         "pages",
         "records",
+        "kept",
         "new",
         "updated",
         "removed",
@@ -206,6 +218,7 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool) -> None:
             outcome.status,
             str(stats.get("downloader/response_count", 0)),
             str(stats.get("citywatch/records_saved", 0)),
+            str(stats.get("citywatch/records_seen_unchanged", 0)),
             str(stats.get("citywatch/records_new", 0)),
             str(stats.get("citywatch/records_updated", 0)),
             str(stats.get("citywatch/records_removed", 0)),
@@ -282,6 +295,75 @@ def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -
         f"{summary.last_changed_at or '(unchanged)'}",
         markup=False,
     )
+
+
+# -- possible duplicates ------------------------------------------------------------------
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "confirmed", "rejected", "all"]),
+    default="open",
+    show_default=True,
+    help="List the pairs in this state.",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.pass_context
+def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
+    """List possible duplicates across platforms, or confirm or reject one.
+
+    After every crawl, records of different sources that look like one practice (similar or
+    translated titles, same city, same document...) are paired, never merged: a maintainer
+    confirms or rejects each pair, and a rejected pair is never reported again. See
+    docs/duplicates.md.
+
+    \b
+    Example:
+      citywatch duplicates --status open
+      citywatch duplicates confirm 12
+      citywatch duplicates reject 13
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.commands import write_duplicates
+
+    obj: Context = ctx.obj
+    write_duplicates(obj.config, status, fmt, sys.stdout)
+
+
+@duplicates.command("confirm")
+@click.argument("pair_id", metavar="ID", type=int)
+@pass_context
+def duplicates_confirm(obj: Context, pair_id: int) -> None:
+    """Confirm pair ID: the two records are one practice (they stay linked, never merged).
+
+    \b
+    Example:
+      citywatch duplicates confirm 12
+    """
+    _decide(obj, pair_id, "confirmed")
+
+
+@duplicates.command("reject")
+@click.argument("pair_id", metavar="ID", type=int)
+@pass_context
+def duplicates_reject(obj: Context, pair_id: int) -> None:
+    """Reject pair ID: two different practices; the pair is never reported again.
+
+    \b
+    Example:
+      citywatch duplicates reject 13
+    """
+    _decide(obj, pair_id, "rejected")
+
+
+def _decide(obj: Context, pair_id: int, decision: str) -> None:
+    from pipeline.commands import decide_possible_duplicate
+
+    pair = decide_possible_duplicate(obj.config, pair_id, decision)
+    first, second = (record["stable_id"] for record in pair["records"])
+    click.echo(f"pair {pair_id} {pair['status']}: {first} and {second}")
 
 
 @main.command()

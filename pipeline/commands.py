@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from sqlalchemy import make_url
 
+from pipeline.addon import FULL_RECRAWL_SETTING
 from pipeline.config import Config, SourceConfig
 from pipeline.crawl import (
     CrawlOutcome,
@@ -21,9 +22,18 @@ from pipeline.crawl import (
     run_in_reactor,
     select_sources,
 )
+from pipeline.duplicates import detect_duplicates
 from pipeline.export import ExportSummary, export_jsonl
-from pipeline.report import build_report, render_json, render_markdown
+from pipeline.report import (
+    build_report,
+    duplicate_entry,
+    duplicate_listing,
+    render_duplicates_markdown,
+    render_json,
+    render_markdown,
+)
 from storage.db import make_engine, normalise_url, session_factory, session_scope
+from storage.duplicates import DuplicateSaveResult, decide_duplicate
 from storage.errors import SchemaOutOfDate
 from storage.migrate import ensure_current, head_revision, upgrade
 from storage.repositories import (
@@ -36,9 +46,12 @@ from storage.repositories import (
 
 __all__ = [
     "crawl_and_summarise",
+    "decide_possible_duplicate",
     "initialise",
     "source_rows",
     "source_specs",
+    "store_possible_duplicates",
+    "write_duplicates",
     "write_export",
     "write_report",
 ]
@@ -83,16 +96,28 @@ def crawl_and_summarise(
     keys: Sequence[str],
     log_level: str,
     console: Console,
+    *,
+    full: bool = False,
 ) -> list[CrawlOutcome]:
     sources = select_sources(config, keys)
     engine, _ = _ready_sessions(config)  # fail before any crawl starts, with one line
     engine.dispose()
     settings = project_settings(config.path if config_path else None, db_url, log_level)
+    if full:
+        settings.set(FULL_RECRAWL_SETTING, True, priority="cmdline")
 
     async def main(runner: AsyncCrawlerRunner) -> list[CrawlOutcome]:
         return await crawl_with_progress(runner, sources, console)
 
-    return run_in_reactor(settings, main)
+    outcomes = run_in_reactor(settings, main)
+    found = store_possible_duplicates(config)
+    if found.new_pair_ids:
+        console.print(
+            f"possible duplicates: {len(found.new_pair_ids)} new across sources; "
+            "review them with `citywatch duplicates`",
+            markup=False,
+        )
+    return outcomes
 
 
 async def crawl_with_progress(
@@ -152,6 +177,43 @@ def write_report(
         engine.dispose()
     out.write(render_json(report) if fmt == "json" else render_markdown(report))
     return report
+
+
+def store_possible_duplicates(config: Config, run_id: int | None = None) -> DuplicateSaveResult:
+    """Look for possible duplicates across sources in the whole database and store them.
+
+    New pairs are events of `run_id`, or of the latest run of either record's source.
+    """
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            return detect_duplicates(session, datetime.now(UTC), run_id)
+    finally:
+        engine.dispose()
+
+
+def write_duplicates(config: Config, status: str, fmt: str, out: IO[str]) -> dict[str, Any]:
+    """Print the possible duplicates with this status ("all" for every status)."""
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            chosen = None if status == "all" else status
+            listing = duplicate_listing(session, chosen, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    out.write(render_json(listing) if fmt == "json" else render_duplicates_markdown(listing))
+    return listing
+
+
+def decide_possible_duplicate(config: Config, pair_id: int, decision: str) -> dict[str, Any]:
+    """Confirm or reject one pair; the pair as `citywatch duplicates` shows it afterwards."""
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            pair = decide_duplicate(session, pair_id, decision, datetime.now(UTC))
+            return duplicate_entry(pair)
+    finally:
+        engine.dispose()
 
 
 def write_export(config: Config, since: datetime | None, out: IO[str]) -> ExportSummary:

@@ -16,7 +16,12 @@ from pathlib import Path
 from rich.console import Console
 from scrapy.crawler import AsyncCrawlerRunner
 
-from pipeline.commands import crawl_with_progress, initialise, write_report
+from pipeline.commands import (
+    crawl_with_progress,
+    initialise,
+    store_possible_duplicates,
+    write_report,
+)
 from pipeline.config import Config, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
 from pipeline.replicas.bibliography import CITED_PATHS
@@ -106,6 +111,7 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     finally:
         for server in servers.values():
             server.stop()
+    store_possible_duplicates(config)  # the replicas share a few practices across platforms
     report_path = workdir / "report.md"
     later_runs = [o.run_id for outcomes in rounds[1:] for o in outcomes if o.run_id]
     for path, fmt in ((report_path, "md"), (workdir / "report.json", "json")):

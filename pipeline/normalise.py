@@ -82,6 +82,7 @@ def normalise_record(page: PageRecord) -> Normalised:
         resources=_resources(page, url),
         translations=_translations(page),
         extra={k: v for k, v in page.extra.items() if v is not None},
+        listing_marker=page.listing_marker,
     )
     return Normalised(record=record, unmapped_labels=mapping.unmapped)
 

@@ -3,6 +3,9 @@
 `build_report` reads storage into plain dicts (the JSON format is exactly that structure);
 `render_markdown` renders it with a Jinja2 template. Every scraped string is escaped for
 Markdown and HTML before it reaches the page: a title is data, never markup.
+
+The report also lists the possible duplicates its runs found; `duplicate_listing` and
+`render_duplicates_markdown` are what `citywatch duplicates` prints.
 """
 
 from __future__ import annotations
@@ -17,9 +20,21 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.orm import Session
 
+from pipeline.duplicates import evidence_reasons
+from storage.duplicates import DUPLICATE_EVENT, list_duplicates
+from storage.events import shorten
+from storage.models import PossibleDuplicate, Record
 from storage.repositories import events_for_run, run_summary
 
-__all__ = ["build_report", "md_escape", "render_json", "render_markdown"]
+__all__ = [
+    "build_report",
+    "duplicate_entry",
+    "duplicate_listing",
+    "md_escape",
+    "render_duplicates_markdown",
+    "render_json",
+    "render_markdown",
+]
 
 REPORT_FORMAT_VERSION = 1
 _EVENT_KINDS = ("new", "updated", "removed", "reappeared")
@@ -32,13 +47,18 @@ def build_report(
     session: Session, run_ids: Sequence[int], generated_at: datetime
 ) -> dict[str, Any]:
     runs = [_run_section(session, run_id) for run_id in sorted(run_ids)]
+    duplicates = [
+        duplicate_entry(pair) for pair in list_duplicates(session, None, run_ids=list(run_ids))
+    ]
     totals = {kind: sum(len(run["events"][kind]) for run in runs) for kind in _EVENT_KINDS}
     totals["alarms"] = sum(len(run["alarms"]) for run in runs)
+    totals["possible_duplicates"] = sum(pair["status"] == "open" for pair in duplicates)
     return {
         "format_version": REPORT_FORMAT_VERSION,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "totals": totals,
         "runs": runs,
+        "possible_duplicates": duplicates,
     }
 
 
@@ -57,6 +77,8 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
                 }
             )
             continue
+        if event.kind == DUPLICATE_EVENT:
+            continue  # listed once for the whole report, under possible_duplicates
         if event.kind not in events:
             events.setdefault(event.kind, [])
         record = event.record
@@ -99,6 +121,71 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
     }
 
 
+def duplicate_entry(pair: PossibleDuplicate) -> dict[str, Any]:
+    """A pair as the report and `citywatch duplicates` show it; its records must be loaded."""
+    return {
+        "id": pair.id,
+        "status": pair.status,
+        "score": pair.score,
+        "detected_at": pair.detected_at.isoformat(timespec="seconds"),
+        "decided_at": pair.decided_at.isoformat(timespec="seconds") if pair.decided_at else None,
+        "run_id": pair.run_id,
+        "records": [_duplicate_record(pair.record), _duplicate_record(pair.other_record)],
+        "reasons": evidence_reasons(pair.evidence),
+        "evidence": pair.evidence,
+        "confirm": f"citywatch duplicates confirm {pair.id}",
+        "reject": f"citywatch duplicates reject {pair.id}",
+    }
+
+
+def _duplicate_record(record: Record) -> dict[str, Any]:
+    return {
+        "stable_id": record.stable_id,
+        "source": record.source.key,
+        "title": shorten(record.title),
+        "url": record.url,
+        "status": record.status,
+    }
+
+
+def duplicate_listing(
+    session: Session, status: str | None, generated_at: datetime
+) -> dict[str, Any]:
+    """Every pair with this status (all if None): what `citywatch duplicates` prints."""
+    return {
+        "format_version": REPORT_FORMAT_VERSION,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "status": status or "all",
+        "possible_duplicates": [duplicate_entry(pair) for pair in list_duplicates(session, status)],
+    }
+
+
+def render_duplicates_markdown(listing: dict[str, Any]) -> str:
+    """The listing as Markdown, each pair laid out as in the report."""
+    pairs = listing["possible_duplicates"]
+    header = (
+        "# citywatch possible duplicates\n\n"
+        f"Generated {listing['generated_at']} · {len(pairs)} pair(s) {listing['status']}\n\n"
+    )
+    body = "\n\n".join(md_duplicate(pair) for pair in pairs) if pairs else "None."
+    return header + body + "\n"
+
+
+def md_duplicate(pair: dict[str, Any]) -> str:
+    """One pair as a Markdown list item: both records, why, and the commands to decide."""
+    reasons = " · ".join(md_escape(reason) for reason in pair["reasons"])
+    lines = [f"- **#{pair['id']}** score {pair['score']:.2f} ({pair['status']}) · {reasons}"]
+    for record in pair["records"]:
+        removed = " (removed)" if record["status"] != "active" else ""
+        lines.append(
+            f"  - `{record['source']}`: **{md_escape(record['title'])}** "
+            f"{md_url(record['url'])}{removed}"
+        )
+    if pair["status"] == "open":
+        lines.append(f"  - same practice? `{pair['confirm']}` · not the same? `{pair['reject']}`")
+    return "\n".join(lines)
+
+
 def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
@@ -126,6 +213,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     )
     env.filters["md"] = md_escape
     env.filters["url"] = md_url
+    env.filters["duplicate"] = md_duplicate
     return env.get_template("report.md.j2").render(report=report)
 
 

@@ -126,6 +126,25 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         per_source=True,
     ),
     Setting(
+        "crawl.incremental",
+        bool,
+        True,
+        "Recrawl incrementally: a page whose listing entry (sitemap lastmod, WordPress "
+        "modified date) is unchanged since it was extracted, or that answers 304, is counted "
+        "as seen without being parsed again. `citywatch crawl --full` ignores this once.",
+        per_source=True,
+    ),
+    Setting(
+        "crawl.recheck_pages",
+        int,
+        20,
+        "Pages per source fetched and extracted in full on every incremental recrawl even "
+        "though their listing shows no change (those extracted longest ago), so that a "
+        "redesign still raises its extraction alarm.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
         "crawl.http_cache_dir",
         str,
         "",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.items import PageSeen
 from pipeline.alarms import AlarmThresholds, evaluate_alarms
 from storage.db import make_engine, session_factory, session_scope
 from storage.migrate import ensure_current
@@ -24,6 +25,7 @@ from storage.repositories import (
     add_run_event,
     finish_run,
     last_finished_run,
+    mark_seen,
     save_records,
     start_run,
     sync_sources,
@@ -37,11 +39,13 @@ if TYPE_CHECKING:
 __all__ = ["StorePipeline", "run_status"]
 
 logger = logging.getLogger(__name__)
+# Records whose page was not parsed again: its listing entry, or a 304, showed no change.
+SEEN_UNCHANGED = "citywatch/records_seen_unchanged"
 
 
 def run_status(reason: str, stats: dict[str, Any], write_failures: int) -> str:
     """``finished`` only for a crawl that saw its whole listing; removals need that."""
-    if not stats.get("citywatch/records_saved"):
+    if not stats.get("citywatch/records_saved") and not stats.get(SEEN_UNCHANGED):
         return "failed"
     incomplete = (
         reason != "finished"
@@ -73,6 +77,8 @@ class StorePipeline:
         ensure_current(self.engine)
         self.sessions = session_factory(self.engine)
         self.pending: dict[str, RecordData] = {}
+        self.pending_seen: set[str] = set()
+        self.counted_seen: set[str] = set()  # a page two listings name is counted once
         self.write_failures = 0
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -106,11 +112,14 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RecordData):
             self.pending[item.stable_id] = item
-            if len(self.pending) >= self.batch_size:
-                self.flush()
+        elif isinstance(item, PageSeen):
+            self.pending_seen.add(item.stable_id)
+        if len(self.pending) + len(self.pending_seen) >= self.batch_size:
+            self.flush()
         return item
 
     def flush(self) -> None:
+        self.flush_seen()
         if not self.pending or self.run_id is None:
             return
         batch = list(self.pending.values())
@@ -126,6 +135,25 @@ class StorePipeline:
         self.stats.inc_value("citywatch/records_saved", len(batch))
         for name in ("new", "updated", "unchanged", "reappeared"):
             self.stats.inc_value(f"citywatch/records_{name}", getattr(result, name))
+
+    def flush_seen(self) -> None:
+        # A record extracted in this run wins over "seen" (both can come from two listings).
+        seen = sorted(self.pending_seen - self.pending.keys() - self.counted_seen)
+        self.pending_seen.clear()
+        if not seen or self.run_id is None:
+            return
+        try:
+            with session_scope(self.sessions) as session:
+                matched = mark_seen(session, self.run_id, seen, _now())
+        except Exception:
+            self.write_failures += 1
+            self.stats.inc_value("citywatch/write_failures")
+            logger.exception("could not mark %d records of run %s seen", len(seen), self.run_id)
+            return
+        self.counted_seen.update(seen)
+        self.stats.inc_value(SEEN_UNCHANGED, matched)
+        if matched < len(seen):  # removed meanwhile: the next full extraction brings it back
+            self.stats.inc_value("citywatch/seen_unknown", len(seen) - matched)
 
     def close_spider(self) -> None:
         self.flush()

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from storage.models import ChangeEvent, Record, RecordVersion, Resource
+from storage.models import ChangeEvent, Record, RecordVersion, Resource, Source
 from storage.runs import require_aware
 
 __all__ = [
     "EXPORT_CHUNK",
+    "KnownRecord",
     "events_for_run",
     "get_record",
+    "known_pages",
     "record_resources",
     "record_versions",
     "records_changed_since",
@@ -83,3 +86,37 @@ def record_versions(session: Session, record_id: int) -> list[RecordVersion]:
         .order_by(RecordVersion.version)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRecord:
+    """What an incremental recrawl needs of a stored record: where it was found, and what the
+    listing said of it then."""
+
+    url: str
+    stable_id: str
+    listing_marker: str | None
+    translation_urls: tuple[str, ...]
+
+
+def known_pages(session: Session, source_key: str, recheck: int = 0) -> list[KnownRecord]:
+    """The source's active records, for an incremental recrawl; the ``recheck`` records
+    extracted longest ago are left out, so that the crawl extracts them again whatever their
+    listing says."""
+    query = (
+        select(Record.url, Record.stable_id, Record.listing_marker, Record.translations)
+        .join(Source, Source.id == Record.source_id)
+        .where(Source.key == source_key, Record.status == "active")
+        .order_by(Record.extracted_at.is_not(None), Record.extracted_at, Record.id)
+    )
+    return [
+        KnownRecord(
+            url,
+            stable_id,
+            marker,
+            tuple(
+                str(t["url"]) for t in translations or [] if isinstance(t, dict) and t.get("url")
+            ),
+        )
+        for url, stable_id, marker, translations in session.execute(query).all()[recheck:]
+    ]

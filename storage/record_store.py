@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, select
+from sqlalchemy import CursorResult, and_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.events import DETAIL_FIELDS, record_event, shorten
@@ -20,7 +20,7 @@ from storage.models import CrawlRun, Record, RecordVersion, Resource
 from storage.records import CONTENT_FIELDS, RecordData, ResourceData
 from storage.runs import json_ready, require_aware, running_run
 
-__all__ = ["SaveResult", "save_records"]
+__all__ = ["SaveResult", "mark_seen", "save_records"]
 
 # Stay well under the bound-parameter limits of SQLite (32766) and PostgreSQL (65535).
 LOOKUP_CHUNK = 500
@@ -159,6 +159,8 @@ def _insert(session: Session, run: CrawlRun, data: RecordData, digest: str, now:
         changed_at=now,
         last_seen_run_id=run.id,
         missed_runs=0,
+        listing_marker=data.listing_marker,
+        extracted_at=now,
         **_columns(data, content),
     )
     record.resources = _resources(record, data.resources)
@@ -172,6 +174,28 @@ def _mark_seen(record: Record, run: CrawlRun, data: RecordData, now: datetime) -
     record.last_seen_run_id = run.id
     record.missed_runs = 0
     record.canonical_url = data.canonical_url
+    record.listing_marker = data.listing_marker
+    record.extracted_at = now
+
+
+def mark_seen(session: Session, run_id: int, stable_ids: Sequence[str], now: datetime) -> int:
+    """Count active records of the run's source as seen, unchanged, without extracting them
+    (their page's listing entry or a 304 said so). Returns how many records that matched."""
+    require_aware(now)
+    run = running_run(session, run_id)
+    matched = 0
+    for chunk in _chunks(sorted(set(stable_ids))):
+        result = session.execute(
+            update(Record)
+            .where(
+                Record.stable_id.in_(chunk),
+                Record.source_id == run.source_id,
+                Record.status == "active",
+            )
+            .values(last_seen=now, last_seen_run_id=run.id, missed_runs=0)
+        )
+        matched += cast("CursorResult[Any]", result).rowcount
+    return matched
 
 
 def _reappear(session: Session, run: CrawlRun, record: Record, now: datetime) -> None:

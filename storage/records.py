@@ -59,6 +59,9 @@ class RecordData:
     # The page's rel=canonical when the pipeline found one. Not content: a new canonical URL
     # alone makes no version; storage just keeps the latest.
     canonical_url: str | None = None
+    # What the source's listing said of the page when it was extracted (sitemap lastmod,
+    # WordPress modified_gmt): not content either; the next crawl compares it to skip the page.
+    listing_marker: str | None = None
 
     def content(self) -> dict[str, Any]:
         """The fields whose change makes a new version, as JSON-ready values."""

@@ -10,11 +10,12 @@ from storage.events import DETAIL_FIELDS, DETAIL_MAX_CHARS
 from storage.queries import (
     events_for_run,
     get_record,
+    known_pages,
     record_resources,
     record_versions,
     records_changed_since,
 )
-from storage.record_store import SaveResult, save_records
+from storage.record_store import SaveResult, mark_seen, save_records
 from storage.runs import (
     CLOSED_STATUSES,
     FinishResult,
@@ -46,9 +47,11 @@ __all__ = [
     "get_record",
     "get_run",
     "get_source",
+    "known_pages",
     "last_finished_run",
     "latest_run_ids",
     "list_sources",
+    "mark_seen",
     "record_resources",
     "record_versions",
     "records_changed_since",

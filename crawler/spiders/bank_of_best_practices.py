@@ -81,6 +81,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
                 for item_or_request in requests:
                     yield item_or_request
                 return
+        await self.read_lastmods(response.url)  # to skip unchanged practices by lastmod
         if self.profile.nodes(response.selector, "listing", "entries"):
             async for item_or_request in self.parse_archive(response):
                 yield item_or_request
@@ -174,14 +175,21 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         for practice in practices:
             if not isinstance(practice, dict) or "id" not in practice:
                 continue
+            marker = practice.get("modified_gmt") or practice.get("modified")
+            marker = str(marker) if marker else None
+            link = str(practice.get("link") or "")
             if isinstance(practice.get("acf"), dict):
+                known = self.known.unchanged(link, marker)
+                if known is not None:
+                    self.seen.add(known.stable_id)
+                    yield self.page_seen(known, link, "citywatch/skipped_unchanged")
+                    continue
                 record = self.api_record(practice, names)
                 if record is not None:
+                    record.listing_marker = marker
                     yield record
-            elif practice.get("link"):  # ACF not shown in REST: the page has the fields
-                yield Request(
-                    str(practice["link"]), callback=self.parse_practice, errback=self.detail_failed
-                )
+            elif link:  # ACF not shown in REST: the page has the fields
+                yield self.follow_detail(link, self.parse_practice, marker)
 
     def api_record(self, practice: dict[str, Any], names: dict[int, str]) -> PageRecord | None:
         stable_id = f"{self.name}:practice:{practice['id']}"
@@ -237,9 +245,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             if href:
-                yield response.follow(
-                    href, callback=self.parse_practice, errback=self.detail_failed
-                )
+                yield self.follow_detail(response.urljoin(href), self.parse_practice)
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
             yield response.follow(
@@ -251,6 +257,9 @@ class BankOfBestPracticesSpider(CitywatchSpider):
 
     async def parse_practice(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if seen := self.seen_unchanged(response):
+            yield seen
             return
         page, profile = response.selector, self.profile
         meta = page_metadata(page, response.url)
@@ -364,7 +373,7 @@ def without_personal_data(html: str | None, exclude: Iterable[str] = ()) -> str 
             if element.decomposed:
                 continue
             # A contact link inside a sentence ("escribir a <a mailto>...") takes the sentence.
-            block = element.find_parent(BLOCKS) if element.name == "a" else None
+            block = element.find_parent(BLOCKS) if element.name in ("a", "span") else None
             (block or element).decompose()
     for element in soup.find_all(BLOCKS):
         if isinstance(element, Tag) and not element.decomposed and _personal(element.get_text(" ")):

@@ -31,7 +31,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.base import GONE, CitywatchSpider
-from crawler.items import PageRecord
+from crawler.delta import page_key
+from crawler.items import PageRecord, PageSeen
 from crawler.structured import PageMetadata, page_metadata
 
 __all__ = ["BeyondTheOutbreakSpider"]
@@ -109,6 +110,8 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
             if sitemap.type == "sitemapindex":
                 yield self.sitemap_request(loc, declared=True)
             else:
+                if entry.get("lastmod"):
+                    self.listing_markers[page_key(loc)] = entry["lastmod"].strip()
                 yield self.page_request(loc)
 
     # -- the home pages ------------------------------------------------------------------------
@@ -117,6 +120,8 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
+        if self.options.get("sitemap", True):  # lastmods first: the home pages carry none
+            await self.read_lastmods(response.url)
         if self.profile.nodes(response.selector, "session", "marker"):
             async for item_or_request in self.parse_page(response):  # the start is one session
                 yield item_or_request
@@ -124,14 +129,14 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         for request in self.parse_listing(response):
             yield request
 
-    def parse_listing(self, response: Response) -> list[Request]:
+    def parse_listing(self, response: Response) -> list[Request | PageSeen]:
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "home page is not HTML")
             return []
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries:
             self.listing_broken(response.url, "home page lists no sessions (selector profile?)")
-        requests = []
+        requests: list[Request | PageSeen] = []
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             if href:
@@ -150,11 +155,15 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
 
     # -- session pages -------------------------------------------------------------------------
 
-    def page_request(self, url: str) -> Request:
-        return Request(url, callback=self.parse_page, errback=self.detail_failed)
+    def page_request(self, url: str) -> Request | PageSeen:
+        """The session page, or `PageSeen` when its sitemap lastmod shows no change."""
+        return self.follow_detail(url, self.parse_page)
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if seen := self.seen_unchanged(response):
+            yield seen
             return
         page = response.selector
         if not self.profile.nodes(page, "session", "marker"):

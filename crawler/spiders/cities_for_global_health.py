@@ -37,7 +37,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.base import CitywatchSpider
-from crawler.items import PageRecord
+from crawler.items import PageRecord, PageSeen
 from crawler.structured import PageMetadata, page_metadata
 
 __all__ = ["CitiesForGlobalHealthSpider"]
@@ -95,6 +95,7 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
                 callback=self.parse_sitemap,
                 errback=self.sitemap_failed,
             )
+        await self.read_lastmods(response.url)  # to skip unchanged initiatives by lastmod
         if self.profile.nodes(response.selector, "listing", "entries"):
             async for item_or_request in self.parse_listing(response):
                 yield item_or_request
@@ -161,9 +162,10 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             if href:
-                yield response.follow(
-                    href, callback=self.parse_initiative, errback=self.detail_failed
-                )
+                detail = self.follow_detail(response.urljoin(href), self.parse_initiative)
+                if isinstance(detail, PageSeen):  # reached, for the sitemap check
+                    self.reached_paths.add(urlsplit(detail.url).path)
+                yield detail
         next_page = self.profile.first(page, "listing", "next_page")
         if next_page and entries:
             yield response.follow(
@@ -177,6 +179,13 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
 
     async def parse_initiative(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if seen := self.seen_unchanged(response):
+            self.reached_paths.update(
+                urlsplit(url).path
+                for url in [response.url, *response.meta.get("redirect_urls", [])]
+            )
+            yield seen
             return
         page = response.selector
         meta = page_metadata(page, response.url)

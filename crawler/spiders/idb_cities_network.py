@@ -160,6 +160,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the landing page is not HTML")
             return
+        await self.read_lastmods(response.url)  # to skip unchanged nodes by their lastmod
         versions = await self.versions_of(response)
         primary = versions[0]
         record = self.record_from(primary, "page", versions[1:])
@@ -209,11 +210,8 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
                 continue  # the other language's listing already named this node
             if node_id:
                 self.listed_nodes.add(node_id)
-            yield response.follow(
-                href,
-                callback=self.parse_detail,
-                errback=self.detail_failed,
-                cb_kwargs={"kind": kind},
+            yield self.follow_detail(
+                response.urljoin(href), self.parse_detail, cb_kwargs={"kind": kind}
             )
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
@@ -223,6 +221,9 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
 
     async def parse_detail(self, response: Response, kind: str | None) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if seen := self.seen_unchanged(response):
+            yield seen
             return
         node_id = self.node_id(response)
         key = node_id or response.url

@@ -80,6 +80,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
                 for item_or_request in api_result:
                     yield item_or_request
                 return
+        await self.read_lastmods(response.url)  # to skip unchanged posts by their lastmod
         if _is_archive(response):
             async for item_or_request in self.parse_archive(response):
                 yield item_or_request
@@ -197,10 +198,20 @@ class MercociudadesCovidSpider(CitywatchSpider):
             ):
                 continue
             originals.append((post, lang, translations))
-        await self.resolve_terms(api_root, [post for post, _, _ in originals])
-        return list(
-            await asyncio.gather(*(self.api_record(api_root, *original) for original in originals))
-        )
+        results: list[Any] = []
+        changed = []
+        for post, lang, translations in originals:
+            marker = _post_marker(post, translations)
+            link = str(post.get("link") or "")
+            known = self.known.unchanged(link, marker)
+            if known is not None:  # modified as when extracted: not even its translations
+                self.seen_posts.add(int(post["id"]))
+                results.append(self.page_seen(known, link, "citywatch/skipped_unchanged"))
+            else:
+                changed.append((post, lang, translations, marker))
+        await self.resolve_terms(api_root, [post for post, _, _, _ in changed])
+        results += await asyncio.gather(*(self.api_record(api_root, *entry) for entry in changed))
+        return results
 
     async def resolve_terms(self, api_root: str, posts: list[dict[str, Any]]) -> None:
         """Names of category and tag ids, for posts served without ``_embedded`` terms."""
@@ -238,7 +249,12 @@ class MercociudadesCovidSpider(CitywatchSpider):
         return [self.term_names[(taxonomy, i)] for i in ids if (taxonomy, i) in self.term_names]
 
     async def api_record(
-        self, api_root: str, post: dict[str, Any], lang: str, translations: dict[str, int]
+        self,
+        api_root: str,
+        post: dict[str, Any],
+        lang: str,
+        translations: dict[str, int],
+        marker: str | None,
     ) -> PageRecord:
         self.seen_posts.add(int(post["id"]))
         link = post.get("link")
@@ -258,6 +274,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
             categories=self.term_list(post, "category", "categories"),
             tags=self.term_list(post, "post_tag", "tags"),
             extra={"wordpress_id": post["id"], "listing": "rest_api"},
+            listing_marker=marker,
         )
         for code, post_id in sorted(translations.items()):
             answer = await self.fetch_json(api_url(api_root, f"wp/v2/posts/{post_id}"))
@@ -290,7 +307,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             if href:
-                yield response.follow(href, callback=self.parse_post, errback=self.detail_failed)
+                yield self.follow_detail(response.urljoin(href), self.parse_post)
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
             yield response.follow(
@@ -302,6 +319,9 @@ class MercociudadesCovidSpider(CitywatchSpider):
 
     async def parse_post(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if seen := self.seen_unchanged(response):
+            yield seen
             return
         record = self.html_record(response)
         if record is None:
@@ -355,6 +375,15 @@ class MercociudadesCovidSpider(CitywatchSpider):
         )
 
     # -- plumbing ----------------------------------------------------------------------------
+
+
+def _post_marker(post: dict[str, Any], translations: dict[str, int]) -> str | None:
+    """What says a post changed: its modified date, and which posts translate it."""
+    modified = post.get("modified_gmt") or post.get("modified")
+    if not modified:
+        return None
+    linked = ",".join(f"{code}:{post_id}" for code, post_id in sorted(translations.items()))
+    return f"{modified}|{linked}" if linked else str(modified)
 
 
 def _rendered(field: Any) -> str | None:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from pipeline.duplicates import detect_duplicates
+from storage.db import make_engine, session_factory, session_scope
+from storage.migrate import upgrade
+from storage.models import Record
+from storage.records import RecordData
+from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
 from tests.conftest import Replica, run_cli
 from tests.helpers import write_config
+from tests.storage.factories import OTHER_SOURCE_KEY, SOURCE_KEY, at, practice
 
 COMMANDS = [
     ["init"],
@@ -15,6 +25,9 @@ COMMANDS = [
     ["report"],
     ["export"],
     ["sources"],
+    ["duplicates"],
+    ["duplicates", "confirm"],
+    ["duplicates", "reject"],
     ["demo"],
     ["config", "init"],
     ["config", "check"],
@@ -64,3 +77,125 @@ def test_init_is_idempotent(tmp_path: Path) -> None:
     second = run_cli("--config", str(config), "init")
     assert first.code == second.code == 0
     assert first.stdout == second.stdout
+
+
+# -- possible duplicates --------------------------------------------------------------------
+
+
+def store_run(database_url: str, source_key: str, records: list[RecordData], hours: float) -> None:
+    """Save records as one finished run of a source, registering the source if need be."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            sync_sources(session, [SourceSpec(source_key, source_key, source_key)], now=at(0))
+            run_id = start_run(session, source_key, at(hours))
+            save_records(session, run_id, records, at(hours))
+            finish_run(session, run_id, "finished", "finished", {}, 2, at(hours))
+    finally:
+        engine.dispose()
+
+
+def detect(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            detect_duplicates(session, at(3))
+    finally:
+        engine.dispose()
+
+
+def test_duplicates_are_listed_confirmed_and_rejected_by_id(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/d.db"
+    config = str(write_config(tmp_path, "http://127.0.0.1:9/covid-19/", database_url))
+    store_run(database_url, SOURCE_KEY, [practice(1, title="Plan ABC <b>en</b> Montevideo")], 1)
+    copies = [practice(n, OTHER_SOURCE_KEY, title="Plan ABC en Montevideo") for n in (1, 2)]
+    store_run(database_url, OTHER_SOURCE_KEY, copies, 2)
+    detect(database_url)
+
+    listed = run_cli("--config", config, "duplicates", "--format", "json")
+    assert listed.code == 0, listed.stderr
+    pairs = json.loads(listed.stdout)["possible_duplicates"]
+    assert [pair["status"] for pair in pairs] == ["open", "open"]
+    first, second = (pair["id"] for pair in pairs)
+    markdown = run_cli("--config", config, "duplicates").stdout
+    assert "Plan ABC &lt;b&gt;en&lt;/b&gt; Montevideo" in markdown
+    assert f"`citywatch duplicates confirm {first}`" in markdown
+
+    confirmed = run_cli("--config", config, "duplicates", "confirm", str(first))
+    rejected = run_cli("--config", config, "duplicates", "reject", str(second))
+    assert (confirmed.code, rejected.code) == (0, 0)
+    assert confirmed.stdout.startswith(f"pair {first} confirmed: {SOURCE_KEY}:1 and ")
+    assert run_cli("--config", config, "duplicates", "--format", "json").stdout.count('"id"') == 0
+    every = json.loads(
+        run_cli("--config", config, "duplicates", "--status", "all", "--format", "json").stdout
+    )
+    assert {p["id"]: p["status"] for p in every["possible_duplicates"]} == {
+        first: "confirmed",
+        second: "rejected",
+    }
+
+
+def test_an_unknown_duplicate_id_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/d.db"
+    config = str(write_config(tmp_path, "http://127.0.0.1:9/covid-19/", database_url))
+    assert run_cli("--config", config, "init").code == 0
+
+    result = run_cli("--config", config, "duplicates", "reject", "404")
+
+    assert result.code == 2
+    assert result.stderr.startswith("citywatch: error: no possible duplicate 404")
+    assert result.stderr.strip().count("\n") == 0
+    assert run_cli("--config", config, "duplicates", "confirm", "x").code == 2
+
+
+def test_crawl_pairs_a_new_record_with_its_copy_on_another_platform(
+    mercociudades: Replica, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/c.db"
+    config = str(write_config(tmp_path, f"{mercociudades.base_url}/covid-19/", database_url))
+    assert run_cli("--config", config, "init").code == 0
+    first = run_cli("--config", config, "crawl")
+    assert first.code == 0, first.stderr[-2000:]
+    assert "possible duplicates" not in first.stderr
+    post = crawled_post_with_a_city(database_url)
+    copy = practice(
+        1,
+        SOURCE_KEY,
+        title=post.title,
+        city=post.city,
+        city_normalised=post.city_normalised,
+        country=post.country,
+        published=post.published,
+        resources=(),
+        translations=(),
+    )
+    store_run(database_url, SOURCE_KEY, [replace(copy, url="https://c4gh.example/copy")], 1)
+
+    second = run_cli("--config", config, "crawl")
+
+    assert second.code == 0, second.stderr[-2000:]
+    assert "possible duplicates: 1 new" in second.stderr
+    [pair] = json.loads(run_cli("--config", config, "duplicates", "--format", "json").stdout)[
+        "possible_duplicates"
+    ]
+    assert {record["url"] for record in pair["records"]} == {post.url, "https://c4gh.example/copy"}
+    report = run_cli("--config", config, "report").stdout
+    assert "## Possible duplicates (1)" in report
+    assert f"citywatch duplicates confirm {pair['id']}" in report
+
+
+def crawled_post_with_a_city(database_url: str) -> Record:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            query = (
+                select(Record)
+                .where(Record.kind == "post", Record.city_normalised.is_not(None))
+                .order_by(Record.id)
+            )
+            post = session.scalars(query).first()
+            assert post is not None and post.title
+            return post
+    finally:
+        engine.dispose()
