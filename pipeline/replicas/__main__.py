@@ -5,7 +5,8 @@ subprocess, read one line and crawl, as Scrapy's own mockserver does::
 
     python -m pipeline.replicas serve mercociudades_covid --port 0 --size 60 --seed 1
     python -m pipeline.replicas serve mercociudades_covid --quirk no-embed --quirk block-theme
-    python -m pipeline.replicas list
+    python -m pipeline.replicas serve cities_for_global_health --size 1000 --state 3
+    python -m pipeline.replicas list     # every site with its options and quirks, the states
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from pipeline.replicas.catalogue import catalogue_text
 from pipeline.replicas.server import DEFAULT_HOST, SITES, ReplicaServer, SiteOptions
-from pipeline.replicas.wordpress.quirks import QUIRKS
+from pipeline.replicas.states import STATES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list the replica sites and the quirks")
+    commands.add_parser(
+        "list",
+        help="list the replica sites with their options and quirks, the states, and the "
+        "practices shared across platforms",
+        epilog="example: python -m pipeline.replicas list",
+    )
     serve = commands.add_parser(
         "serve",
         help="serve a replica site",
@@ -39,7 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="0 (default): any free port")
     serve.add_argument("--size", type=int, default=None, help="number of records (site default)")
     serve.add_argument("--seed", type=int, default=1)
-    serve.add_argument("--state", type=int, default=1, help="1 = baseline, 2 = after edits")
+    serve.add_argument(
+        "--state",
+        type=int,
+        default=1,
+        choices=sorted(STATES),
+        # argparse formats help with %: the churn's "1%" must be escaped
+        help="; ".join(f"{n} = {text}" for n, text in STATES.items()).replace("%", "%%"),
+    )
     serve.add_argument(
         "--no-rest-api",
         dest="rest_api",
@@ -52,8 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="serve the site with this variation (repeatable); WordPress sites: "
-        + ", ".join(sorted(QUIRKS)),
+        help="serve the site with this variation (repeatable); `list` names each site's quirks",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
@@ -85,11 +98,7 @@ def serve(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
-        print("sites:")
-        print("\n".join(f"  {name}" for name in sorted(SITES)))
-        print("quirks (serve --quirk NAME, repeatable):")
-        width = max(len(name) for name in QUIRKS)
-        print("\n".join(f"  {name:<{width}}  {QUIRKS[name]}" for name in sorted(QUIRKS)))
+        print(catalogue_text())
         return 0
     serve(args)
     return 0

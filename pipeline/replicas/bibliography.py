@@ -3,7 +3,8 @@
 Five PDFs (AL-LAs notebooks on a WordPress uploads folder, a Metropolis report under Drupal's
 ``/sites/default/files``) and one HTML article (E-International Relations, WordPress). One PDF
 has no ``/Title`` in its Info dictionary, as many exported reports do. State 2: the article's
-title is edited and one notebook is gone (404).
+title is edited and one notebook is gone (404). State 3 is the baseline: fixed documents do not
+churn (`BibliographySite.churned_ids` is empty).
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.replicas.pdf import make_pdf
 from pipeline.replicas.server import Response, Site, SiteOptions
+from pipeline.replicas.states import CHANGED, checked_state
 
-__all__ = ["CITED_PATHS", "BibliographySite", "Document", "make_site"]
+__all__ = ["CITED_PATHS", "QUIRKS", "BibliographySite", "Document", "make_site"]
+
+QUIRKS: dict[str, str] = {}
 
 CITED_PATHS = (
     "/wp-content/uploads/2021/04/cuadernoallas10_web-FINAL-1.pdf",
@@ -57,13 +61,16 @@ class Document:
 
 
 class BibliographySite:
+    churned_ids: tuple[int, ...] = ()  # state 3 changes nothing here
+
     def __init__(self) -> None:
         self._bodies: dict[tuple[int, str], bytes] = {}
 
     def documents(self, state: int = 1) -> list[Document]:
+        state = checked_state(state)
         found = []
         for index, path in enumerate(CITED_PATHS):
-            if state >= 2 and index == REMOVED_INDEX:
+            if state == CHANGED and index == REMOVED_INDEX:
                 continue
             title = self._title(index, state) or _FIRST_LINES[index]
             is_pdf = path.endswith(".pdf")
@@ -79,7 +86,7 @@ class BibliographySite:
 
     def _title(self, index: int, state: int) -> str:
         title = _TITLES[index]
-        return f"{title} (updated)" if state >= 2 and index == EDITED_INDEX else title
+        return f"{title} (updated)" if state == CHANGED and index == EDITED_INDEX else title
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], state: int) -> Response:
         path = urlsplit(target).path
@@ -87,7 +94,7 @@ class BibliographySite:
             return Response(200, [("Content-Type", "text/plain")], b"User-agent: *\nAllow: /\n")
         wanted = unquote(path)
         for index, cited in enumerate(CITED_PATHS):
-            if unquote(cited) == wanted and not (state >= 2 and index == REMOVED_INDEX):
+            if unquote(cited) == wanted and not (state == CHANGED and index == REMOVED_INDEX):
                 return self._document(index, state)
         return Response(
             404,
@@ -96,7 +103,7 @@ class BibliographySite:
         )
 
     def _document(self, index: int, state: int) -> Response:
-        key = (index, str(state >= 2 and index == EDITED_INDEX))
+        key = (index, str(state == CHANGED and index == EDITED_INDEX))
         modified = format_datetime(_PUBLISHED, usegmt=True)
         if CITED_PATHS[index].endswith(".pdf"):
             if key not in self._bodies:

@@ -10,23 +10,37 @@ archive moves to ``/category/covid-19/`` (`archive_path`).
 
 State 1 is the baseline. State 2 adds one post (the newest, with the highest id), edits one
 (title, content and modified date) and deletes one: see `added_id`, `edited_id`, `removed_id`.
+State 3 edits about 1% of the Spanish posts (`churned_ids`: title, an editor's note at the end of
+the content, modified date) and nothing else. From size `shared_practices.MIN_SIZE` on, the posts
+of `shared_ids` are the Mercociudades copies of practices other platforms publish too.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from functools import partial
 
 from pipeline.replicas.pdf import make_pdf
 from pipeline.replicas.phrases import PHRASES
-from pipeline.replicas.text import NETWORK, Features, landing_blocks, post_body, post_title
+from pipeline.replicas.server import Site, SiteOptions
+from pipeline.replicas.shared_practices import MIN_SIZE as SHARED_MIN_SIZE
+from pipeline.replicas.shared_practices import Publication, SharedPractice, publications_on
+from pipeline.replicas.states import CHANGED, CHURNED, checked_state, pick_churned
+from pipeline.replicas.taxonomy import COVID_ID, LANDING_PDF, site_terms
+from pipeline.replicas.text import (
+    NETWORK,
+    Features,
+    landing_blocks,
+    post_body,
+    post_title,
+    revised_body,
+)
 from pipeline.replicas.vocabulary import (
     ACTIONS,
-    CATEGORY_NAMES,
     CITIES,
     NETWORK_ACTIONS,
     Action,
@@ -36,6 +50,7 @@ from pipeline.replicas.wordpress.formatting import display_text, sanitize_file_n
 from pipeline.replicas.wordpress.model import (
     Author,
     Blog,
+    Body,
     Language,
     OutboundLink,
     Page,
@@ -44,18 +59,18 @@ from pipeline.replicas.wordpress.model import (
     Snapshot,
     Term,
 )
-from pipeline.replicas.wordpress.quirks import LANDING_PAGE, checked_quirks
+from pipeline.replicas.wordpress.quirks import LANDING_PAGE, QUIRKS, checked_quirks
 from pipeline.replicas.wordpress.site import WordPressSite
 from pipeline.replicas.wordpress.theme import UI
 
-__all__ = ["DEFAULT_SIZE", "MercociudadesSite"]
+__all__ = ["DEFAULT_SIZE", "KEY", "QUIRKS", "MercociudadesSite", "make_site"]
 
+KEY = "mercociudades_covid"
 DEFAULT_SIZE = 60
 TZ = timezone(timedelta(hours=-3))
 FIRST_POST = datetime(2020, 3, 16, 9, 30, tzinfo=TZ)
 LAST_POST = datetime(2022, 11, 30, 17, 0, tzinfo=TZ)
 FIRST_ID = 1482
-COVID_ID = 47
 LANDING_PAGE_ID = 1476  # the page of the landing-page quirk, made before the first post
 SPANISH = Language("es", "es_ES", "es-ES", "es", "", "Español")
 PORTUGUESE = Language("pt", "pt_BR", "pt-BR", "pt-br", "/pt-br", "Português")
@@ -78,10 +93,6 @@ RESERVED_SLUGS = {
     "comments",
     "search",
 }
-LANDING_PDF = PdfResource(
-    "/wp-content/uploads/2020/03/Recomendaciones-para-gobiernos-locales-frente-al-COVID-19.pdf",
-    "Recomendaciones para gobiernos locales frente al COVID-19",
-)
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,8 @@ class _Entry:
     author: Author
     translation: _Entry | None = None
     edited: bool = False
+    revised: bool = False  # state 3's edit
+    outbound: OutboundLink | None = None  # the page "more information" links to, when fixed
 
 
 class MercociudadesSite(WordPressSite):
@@ -133,7 +146,7 @@ class MercociudadesSite(WordPressSite):
             for run in block.runs
             if run.href and run.href.startswith("http")
         )
-        self._terms = _terms(self.category_base)
+        self._terms = site_terms(self.category_base)
         self._pages: tuple[Page, ...] = ()
         if self.landing_page_id is not None:
             created = FIRST_POST - timedelta(days=3)
@@ -163,6 +176,9 @@ class MercociudadesSite(WordPressSite):
         self._network_deck: list[Action] = []
         self._entries = self._draw(random.Random(f"mercociudades:{seed}"))
         self._changes = self._draw_changes(random.Random(f"mercociudades:{seed}:state2"))
+        # After state 2 is drawn, so that the copies never change what state 2 does.
+        self.shared_ids: dict[str, int] = self._place_shared()
+        self._churn = self._draw_churn()
         self._snapshots: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
 
@@ -177,7 +193,7 @@ class MercociudadesSite(WordPressSite):
 
     def pdfs(self, state: int = 1) -> list[PdfResource]:
         """Every PDF served under /wp-content/uploads/ in ``state`` (the landing's included)."""
-        extra = list(self._changes[0].pdfs) if state >= 2 else []
+        extra = list(self._changes[0].pdfs) if state == CHANGED else []
         return [resource for resource, _, _ in self._uploads.values()] + extra
 
     @property
@@ -192,8 +208,13 @@ class MercociudadesSite(WordPressSite):
     def removed_id(self) -> int:
         return self._changes[2].id
 
+    @property
+    def churned_ids(self) -> tuple[int, ...]:
+        """The Spanish posts state 3 edits, by id (their translations stay as they were)."""
+        return tuple(self._churn)
+
     def snapshot(self, state: int) -> Snapshot:
-        state = 2 if state >= 2 else 1
+        state = checked_state(state)
         with self._lock:
             if state not in self._snapshots:
                 self._snapshots[state] = self._build_snapshot(state)
@@ -208,7 +229,7 @@ class MercociudadesSite(WordPressSite):
     def upload(self, path: str, state: int) -> tuple[bytes, datetime] | None:
         found = self._uploads.get(path)
         added = self._changes[0]
-        if found is None and state >= 2:
+        if found is None and state == CHANGED:
             found = next(
                 ((pdf, added.date, added.city) for pdf in added.pdfs if pdf.path == path), None
             )
@@ -358,12 +379,87 @@ class MercociudadesSite(WordPressSite):
         edited = replace(edited, raw_title=title, modified=when + timedelta(hours=2), edited=True)
         return added, edited, removed
 
+    def _place_shared(self) -> dict[str, int]:
+        """Put the Mercociudades copies of shared practices in place of drawn posts: untranslated
+        ones, dated close to the copy, that state 2 leaves alone. Their ids: by practice key."""
+        if self.size < SHARED_MIN_SIZE:
+            return {}
+        changing = {self._changes[1].id, self._changes[2].id}
+        free = [e for e in self._entries[:-5] if e.translation is None and e.id not in changing]
+        by_id = {entry.id: entry for entry in self._entries}
+        placed: dict[str, int] = {}
+        for practice, publication in publications_on(KEY):
+            when = datetime.combine(publication.published, time(10, 30), TZ)
+            slot = min(free, key=lambda entry: (abs(entry.date - when), entry.id))
+            free.remove(slot)
+            by_id[slot.id] = self._shared_entry(slot, practice, publication, when)
+            placed[practice.key] = slot.id
+        self._entries = [by_id[entry.id] for entry in self._entries]
+        return placed
+
+    def _shared_entry(
+        self, slot: _Entry, practice: SharedPractice, publication: Publication, when: datetime
+    ) -> _Entry:
+        version = publication.versions[0]
+        city = next(city for city in CITIES if city.name == practice.city)
+        action = Action(
+            (version.title, version.title),
+            (version.what, version.what),
+            publication.categories,
+            (publication.resource_title, publication.resource_title),
+        )
+        for pdf in slot.pdfs:  # the drawn post's uploads go with it
+            del self._uploads[pdf.path]
+        pdfs: tuple[PdfResource, ...] = ()
+        if practice.document is not None:
+            pdfs = (PdfResource(practice.document, publication.resource_title),)
+        outbound = None
+        if practice.link is not None:
+            outbound = OutboundLink(practice.link, publication.resource_title)
+        return replace(
+            slot,
+            slug=self._unique_slug(version.title),
+            raw_title=version.title,
+            date=when,
+            modified=min(when + (slot.modified - slot.date), max(self._now, when)),
+            action=action,
+            city=city,
+            themes=publication.categories,
+            pdfs=pdfs,
+            outbound=outbound,
+        )
+
+    def _draw_churn(self) -> dict[int, datetime]:
+        """State 3: the Spanish posts it edits (the records: a translation belongs to its
+        original; never a shared copy), each with the time of its edit, days after the baseline
+        was captured. Their translations are left as they were."""
+        shared = set(self.shared_ids.values())
+        candidates = [entry.id for entry in self._entries if entry.id not in shared]
+        chosen = pick_churned(f"mercociudades:{self.seed}:state3", candidates, self.size)
+        start = self._now + timedelta(days=4)
+        return {
+            post_id: _office_hours(start + timedelta(hours=5 * number))
+            for number, post_id in enumerate(chosen)
+        }
+
+    def _revised(self, entry: _Entry) -> _Entry:
+        if entry.id not in self._churn:
+            return entry
+        return replace(
+            entry,
+            raw_title=entry.raw_title + PHRASES[entry.lang]["revised_suffix"][0],
+            modified=self._churn[entry.id],
+            revised=True,
+        )
+
     def _build_snapshot(self, state: int) -> Snapshot:
         entries = list(self._entries)
-        if state >= 2:
+        if state == CHANGED:
             added, edited, removed = self._changes
             entries = [edited if e.id == edited.id else e for e in entries if e.id != removed.id]
             entries.append(added)
+        elif state == CHURNED:
+            entries = [self._revised(entry) for entry in entries]
         posts: list[Post] = []
         for entry in entries:
             translation = None
@@ -395,7 +491,10 @@ class MercociudadesSite(WordPressSite):
             entry.pdfs,
             entry.features,
             edited=entry.edited,
+            outbound=entry.outbound,
         )
+        if entry.revised:
+            make_body = partial(_revised_body, make_body, lang)
         prefix = "" if lang == "es" else PORTUGUESE.prefix
         return Post(
             id=entry.id,
@@ -418,6 +517,18 @@ class MercociudadesSite(WordPressSite):
         )
 
 
+def make_site(options: SiteOptions) -> Site:
+    """The replica for `pipeline.replicas.server.SITES`."""
+    size = DEFAULT_SIZE if options.size is None else options.size
+    return MercociudadesSite(
+        seed=options.seed, size=size, rest_api=options.rest_api, quirks=options.quirks
+    )
+
+
+def _revised_body(make_body: Callable[[], Body], lang: str) -> Body:
+    return revised_body(make_body(), lang)
+
+
 def _office_hours(moment: datetime) -> datetime:
     """Squeeze a time of day into 08:00-19:00, keeping the order of times within a day."""
     midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -429,74 +540,3 @@ def _later(moment: datetime, delay: timedelta) -> datetime:
     """A time ``delay`` after ``moment``, in office hours when that keeps it after ``moment``."""
     candidate = _office_hours(moment + delay)
     return candidate if candidate > moment else moment + delay
-
-
-def _terms(category_base: str) -> list[Term]:
-    """Categories (ids from 47 on, a Spanish and a Portuguese term per theme) and city tags.
-
-    ``category_base`` is "" when Yoast strips it (``/covid-19/``), else "/category".
-    """
-    base = category_base
-    terms = [
-        Term(
-            1, "category", "Sin categoría", "sin-categoria", "es", f"{base}/sin-categoria/", "uncat"
-        ),
-        Term(
-            2,
-            "category",
-            "Sem categoria",
-            "sem-categoria",
-            "pt",
-            f"/pt-br{base}/sem-categoria/",
-            "uncat",
-        ),
-    ]
-    for number, (spanish, portuguese) in enumerate(CATEGORY_NAMES):
-        es_slug = sanitize_title(spanish)
-        pt_slug = sanitize_title(portuguese)
-        pt_slug = pt_slug + "-pt" if pt_slug == es_slug else pt_slug
-        description = number == 0
-        terms.append(
-            Term(
-                COVID_ID + 2 * number,
-                "category",
-                spanish,
-                es_slug,
-                "es",
-                f"{base}/{es_slug}/",
-                spanish,
-                landing_blocks("es", LANDING_PDF) if description else (),
-            )
-        )
-        terms.append(
-            Term(
-                COVID_ID + 2 * number + 1,
-                "category",
-                portuguese,
-                pt_slug,
-                "pt",
-                f"/pt-br{base}/{pt_slug}/",
-                spanish,
-                landing_blocks("pt", LANDING_PDF) if description else (),
-            )
-        )
-    for number, city in enumerate(CITIES):
-        es_slug = sanitize_title(city.name)
-        pt_slug = sanitize_title(city.name_pt)
-        pt_slug = pt_slug + "-pt" if pt_slug == es_slug else pt_slug
-        group = f"tag:{city.name}"
-        terms.append(
-            Term(200 + 2 * number, "post_tag", city.name, es_slug, "es", f"/tag/{es_slug}/", group)
-        )
-        terms.append(
-            Term(
-                201 + 2 * number,
-                "post_tag",
-                city.name_pt,
-                pt_slug,
-                "pt",
-                f"/pt-br/tag/{pt_slug}/",
-                group,
-            )
-        )
-    return terms

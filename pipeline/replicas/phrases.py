@@ -102,6 +102,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "la iniciativa se extiende hasta fin de año y suma nuevos puntos de atención.",
         ),
         "edited_suffix": (" - actualizado",),
+        "revised_suffix": (" (revisado)",),
+        "revised_note": ("Nota de la redacción: datos revisados y enlaces actualizados.",),
     },
     "pt": {
         "intro": (
@@ -176,5 +178,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "update": ("Atualização: ", "a iniciativa foi prorrogada até o fim do ano."),
         "edited_suffix": (" - atualizado",),
+        "revised_suffix": (" (revisado)",),
+        "revised_note": ("Nota da redação: dados revisados e links atualizados.",),
     },
 }

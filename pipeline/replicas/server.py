@@ -1,14 +1,24 @@
 """A local HTTP server for replica sites, in a thread or (through ``__main__``) in a subprocess.
 
-The server is generic: it owns sockets, request counting, the replica's *state* (1 = baseline,
-2 = after one round of edits) and the HTTP validators (``ETag`` / ``Last-Modified`` and the 304
-answers to conditional requests), so that every replica behaves like a well-configured web server.
-What the replica serves is a `Site`: one object answering
-``handle(method, target, headers, state)``.
+The server is generic: it owns sockets, request counting, the replica's *state* and the HTTP
+validators (``ETag`` / ``Last-Modified`` and the 304 answers to conditional requests), so that
+every replica behaves like a well-configured web server. What the replica serves is a `Site`: one
+object answering ``handle(method, target, headers, state)``.
+
+States (`pipeline.replicas.states`), each derived from the baseline, so that any switch is valid:
+
+- 1: the baseline, as generated from the seed and the size;
+- 2: one record added, one edited, one removed (the site's ``added_id``, ``edited_id``,
+  ``removed_id``);
+- 3: churn: about 1% of the records edited (at least one; the site's ``churned_ids``), nothing
+  added or removed. An edited record changes everywhere a real CMS changes it (title or text,
+  modified date in the REST API, meta tags and JSON-LD, ``Last-Modified`` / ``ETag``, sitemap
+  ``lastmod``); every other record page keeps its bytes and validators.
 
 Control endpoints, for tests that run the server out of process:
 
-- ``POST /__replica__/state`` with body ``2`` switches to state 2;
+- ``POST /__replica__/state`` with body ``2`` switches to state 2 (``3``: state 3, ``1`` back to
+  the baseline; anything else is a 400);
 - ``GET /__replica__/stats`` returns ``{"state": n, "total": n, "counts": {path: n},
   "targets": {path_with_query: n}}``;
 - ``POST /__replica__/reset`` zeroes the request counts.
@@ -30,9 +40,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Protocol
 
+from pipeline.replicas.states import checked_state
+
 __all__ = [
     "CONTROL_PREFIX",
     "SITES",
+    "SITE_MODULES",
     "ReplicaServer",
     "RequestRecord",
     "Response",
@@ -77,18 +90,9 @@ class SiteOptions:
     quirks: frozenset[str] = frozenset()
 
 
-def _mercociudades(options: SiteOptions) -> Site:
-    # Imported here so that the server module stays importable on its own (no import cycle).
-    from pipeline.replicas.mercociudades import DEFAULT_SIZE, MercociudadesSite
-
-    size = DEFAULT_SIZE if options.size is None else options.size
-    return MercociudadesSite(
-        seed=options.seed, size=size, rest_api=options.rest_api, quirks=options.quirks
-    )
-
-
 def _lazy(module: str) -> Callable[[SiteOptions], Site]:
-    """A replica defined in ``module`` by ``make_site(options) -> Site``, imported when served."""
+    """A replica defined in ``module`` by ``make_site(options) -> Site``, imported when served
+    (so that the server module stays importable on its own: no import cycle)."""
 
     def factory(options: SiteOptions) -> Site:
         make_site: Callable[[SiteOptions], Site] = importlib.import_module(module).make_site
@@ -97,13 +101,18 @@ def _lazy(module: str) -> Callable[[SiteOptions], Site]:
     return factory
 
 
+# The module of each replica: its ``make_site(options)``, ``QUIRKS`` (name -> what it changes)
+# and ``DEFAULT_SIZE`` (absent when the site has a fixed content).
+SITE_MODULES: dict[str, str] = {
+    "mercociudades_covid": "pipeline.replicas.mercociudades",
+    "cities_for_global_health": "pipeline.replicas.cities_for_global_health",
+    "beyond_the_outbreak": "pipeline.replicas.beyond_the_outbreak",
+    "bank_of_best_practices": "pipeline.replicas.bank_of_best_practices",
+    "idb_cities_network": "pipeline.replicas.idb_cities_network",
+    "bibliography": "pipeline.replicas.bibliography",
+}
 SITES: dict[str, Callable[[SiteOptions], Site]] = {
-    "mercociudades_covid": _mercociudades,
-    "cities_for_global_health": _lazy("pipeline.replicas.cities_for_global_health"),
-    "beyond_the_outbreak": _lazy("pipeline.replicas.beyond_the_outbreak"),
-    "bank_of_best_practices": _lazy("pipeline.replicas.bank_of_best_practices"),
-    "idb_cities_network": _lazy("pipeline.replicas.idb_cities_network"),
-    "bibliography": _lazy("pipeline.replicas.bibliography"),
+    key: _lazy(module) for key, module in SITE_MODULES.items()
 }
 
 
@@ -164,8 +173,7 @@ class ReplicaServer:
             return self._state
 
     def set_state(self, state: int) -> None:
-        if state < 1:
-            raise ValueError(f"a replica state is 1 (baseline) or more, not {state}")
+        checked_state(state)
         with self._lock:
             self._state = state
 

@@ -20,7 +20,7 @@ from pipeline.replicas.vocabulary import (
     City,
 )
 from pipeline.replicas.wordpress.formatting import MONTHS, sanitize_title
-from pipeline.replicas.wordpress.model import Block, Body, PdfResource, Run
+from pipeline.replicas.wordpress.model import Block, Body, OutboundLink, PdfResource, Run
 
 __all__ = [
     "NETWORK",
@@ -28,6 +28,7 @@ __all__ = [
     "landing_blocks",
     "post_body",
     "post_title",
+    "revised_body",
 ]
 
 NETWORK = {"es": "Mercociudades", "pt": "Mercocidades"}
@@ -106,8 +107,10 @@ def _paragraph(*runs: Run) -> Block:
     return Block("p", runs=runs)
 
 
-def _outbound(writer: _Writer, action: Action) -> Block:
+def _outbound(writer: _Writer, action: Action, link: OutboundLink | None = None) -> Block:
     rng, lang, city = writer.rng, writer.lang, writer.city
+    if link is not None:  # a page the post must point to (a practice shared across platforms)
+        return _paragraph(Run(writer.pick("more")), Run(link.title, href=link.url), Run("."))
     if city is None:
         url, *anchors = rng.choice(LANDING_LINKS)
         label = "Ver también: " if lang == "es" else "Veja também: "
@@ -128,9 +131,11 @@ def post_body(
     features: Features,
     *,
     edited: bool = False,
+    outbound: OutboundLink | None = None,
 ) -> Body:
     """The blocks of one post: 3 to 8 paragraphs, and the list, video, PDFs and hostile markup
-    that ``features`` asks for. The same ``seed`` always writes the same body."""
+    that ``features`` asks for. The same ``seed`` always writes the same body. ``outbound`` is
+    the page the "more information" paragraph links to (by default the city's news site)."""
     rng = random.Random(seed)
     writer = _Writer(rng, lang, action, city, date)
     intro = writer.fill(writer.pick("intro"))
@@ -142,7 +147,7 @@ def post_body(
     tail: list[Block] = []
     if features.strong:
         tail.append(_paragraph(Run(writer.pick("how_label"), strong=True), Run(writer.pick("how"))))
-    tail.append(_outbound(writer, action))
+    tail.append(_outbound(writer, action, outbound))
     for pdf in pdfs:
         tail.append(_paragraph(Run(writer.pick("pdf")), Run(pdf.title, href=pdf.path), Run(".")))
     if features.closing:
@@ -166,6 +171,13 @@ def post_body(
             blocks.insert(rng.randint(1, len(blocks) - 1), Block("raw", raw_html=markup))
     excerpt = intro if features.excerpt else None
     return Body(tuple(blocks), excerpt)
+
+
+def revised_body(body: Body, lang: str) -> Body:
+    """State 3's edit of a post: the same text with an editor's note at the end (the manual
+    excerpt, where there is one, stays as typed)."""
+    note = _paragraph(Run(PHRASES[lang]["revised_note"][0], strong=True))
+    return Body((*body.blocks, note), body.excerpt)
 
 
 def landing_blocks(lang: str, pdf: PdfResource) -> tuple[Block, ...]:

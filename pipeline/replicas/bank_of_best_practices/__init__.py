@@ -4,7 +4,9 @@ Mercociudades + AUGM): WordPress with a custom post type ``practica``, ACF field
 Everything follows from ``seed`` and ``size`` (the number of practices of state 1): metadata is
 drawn up front, pages are rendered when requested. State 2 adds one practice (`added_id`, the
 newest, highest id), edits one (`edited_id`: title and description) and removes one
-(`removed_id`: 404 everywhere). Ground truth: `practices(state)`, newest first.
+(`removed_id`: 404 everywhere). State 3 edits about 1% of them (`churned_ids`: title, summary,
+a closing note, modified date). Ground truth: `practices(state)`, newest first; `shared_ids`
+names the copies of practices Mercociudades publishes too (`pipeline.replicas.shared_practices`).
 
 Quirks (`QUIRKS`): ``redesign``, the same content in a new theme's markup (see `pages`);
 ``acf-hidden``, practices in the REST API without their ACF fields. Other names are refused.
@@ -95,6 +97,16 @@ class BankOfBestPracticesSite:
     @property
     def removed_id(self) -> int:
         return self._practices.removed_id
+
+    @property
+    def churned_ids(self) -> tuple[int, ...]:
+        """The practices state 3 edits, by id."""
+        return tuple(sorted(p.id for p in self._practices.churned))
+
+    @property
+    def shared_ids(self) -> dict[str, int]:
+        """Shared practice key -> id of this platform's copy (none below the minimum size)."""
+        return dict(self._practices.shared_ids)
 
     # -- Site ------------------------------------------------------------------------------------
 

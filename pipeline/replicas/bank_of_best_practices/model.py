@@ -2,15 +2,18 @@
 
 `Practice` is the ground truth tests compare a crawl with: every field the spider must extract,
 plus the contact details that appear on the page and must never be stored (`Practice.contacts`,
-`Practice.contact_paragraph`).
+`Practice.contact_paragraph`). `Practices` holds state 1 and what states 2 and 3 change; from
+size `shared_practices.MIN_SIZE` on, a few practices are this platform's copies of practices
+other platforms publish too (`Practices.shared_ids`).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date as calendar_date
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
 
 from pipeline.replicas.bank_of_best_practices.vocabulary import (
     FIRST_NAMES,
@@ -22,13 +25,18 @@ from pipeline.replicas.bank_of_best_practices.vocabulary import (
     Government,
     PracticeTemplate,
 )
+from pipeline.replicas.shared_practices import MIN_SIZE as SHARED_MIN_SIZE
+from pipeline.replicas.shared_practices import Publication, SharedPractice, publications_on
+from pipeline.replicas.states import CHANGED, CHURNED, checked_state, pick_churned
 from pipeline.replicas.wordpress.formatting import (
     remove_accents,
     sanitize_file_name,
     sanitize_title,
 )
 
-__all__ = ["Contact", "Document", "Practice", "Practices", "draw_practices"]
+__all__ = ["KEY", "Contact", "Document", "Practice", "Practices", "draw_practices"]
+
+KEY = "bank_of_best_practices"
 
 TZ = timezone(timedelta(hours=-3))
 FIRST_POST = datetime(2017, 6, 12, 10, 0, tzinfo=TZ)  # the 2017 relaunch
@@ -60,6 +68,11 @@ class Contact:
 class Document:
     path: str  # /wp-content/uploads/YYYY/MM/Name.pdf
     title: str
+    host: str | None = None  # a document hosted elsewhere (a university repository): its host
+
+    def url(self, base: str) -> str:
+        """Where the page links to: on the site (``base``), or on the document's own host."""
+        return f"https://{self.host}{self.path}" if self.host else base + self.path
 
 
 @dataclass(frozen=True)
@@ -123,17 +136,22 @@ class Practices:
     added: Practice
     edited: Practice  # the edited version of one baseline practice
     removed_id: int
+    churned: tuple[Practice, ...] = ()  # state 3: the edited versions of a few practices
+    shared_ids: dict[str, int] = field(default_factory=dict)  # shared practice key -> id
 
     def state(self, state: int) -> tuple[Practice, ...]:
         """The published practices of a state, newest first (the archive's order)."""
         practices = list(self.baseline)
-        if state >= 2:
+        if checked_state(state) == CHANGED:
             practices = [
                 self.edited if p.id == self.edited.id else p
                 for p in practices
                 if p.id != self.removed_id
             ]
             practices.append(self.added)
+        elif state == CHURNED:
+            revised = {p.id: p for p in self.churned}
+            practices = [revised.get(p.id, p) for p in practices]
         return tuple(sorted(practices, key=lambda p: (p.date, p.id), reverse=True))
 
 
@@ -168,13 +186,122 @@ def draw_practices(seed: int, size: int) -> Practices:
         paragraphs=(_UPDATE[edited.language].format(year=later.year), *edited.paragraphs),
         modified=later + timedelta(hours=3),
     )
-    return Practices(tuple(practices), added, edited, removed.id)
+    # After state 2 is drawn, so that the copies never change what state 2 does.
+    shared_ids = _place_shared(practices, {edited.id, removed.id}, slugs, seed)
+    # Edited after every change of the baseline and of state 2, a few hours apart.
+    start = max(p.modified for p in (*practices, added, edited)) + timedelta(days=1)
+    churned = _draw_churn(practices, set(shared_ids.values()), start, seed)
+    return Practices(tuple(practices), added, edited, removed.id, churned, shared_ids)
+
+
+def _place_shared(
+    practices: list[Practice], changing: set[int], slugs: set[str], seed: int
+) -> dict[str, int]:
+    """Put this platform's copies of shared practices in place of drawn ones (in ``practices``):
+    each where the practice dated closest to it was, never one state 2 changes nor the forced
+    last three. Their ids, by shared practice key."""
+    if len(practices) < SHARED_MIN_SIZE:
+        return {}
+    free = [p for p in practices[:-3] if p.id not in changing]
+    placed: dict[str, int] = {}
+    for shared, publication in publications_on(KEY):
+        wanted = datetime.combine(publication.published, time(10, 0), TZ)
+        slot = min(free, key=lambda p: (abs(p.date - wanted), p.id))
+        free.remove(slot)
+        copy = _shared(slot, shared, publication, wanted, slugs, seed)
+        practices[practices.index(slot)] = copy
+        placed[shared.key] = slot.id
+    return placed
+
+
+def _draw_churn(
+    practices: list[Practice], shared: set[int], start: datetime, seed: int
+) -> tuple[Practice, ...]:
+    """State 3: the edited versions of about 1% of the practices (never a shared copy)."""
+    candidates = [p.id for p in practices if p.id not in shared]
+    chosen = set(pick_churned(f"bank_of_best_practices:{seed}:state3", candidates, len(practices)))
+    return tuple(
+        _revised(p, start + timedelta(hours=4 * n))
+        for n, p in enumerate(p for p in practices if p.id in chosen)
+    )
 
 
 _UPDATE = {
     "es": "Actualización: en {year} la práctica fue evaluada nuevamente por el Observatorio.",
     "pt": "Atualização: em {year} a prática foi avaliada novamente pelo Observatório.",
 }
+_REVISED = {  # title suffix, summary suffix, closing note
+    "es": (" (revisada)", " (versión revisada)", "Texto revisado por el equipo del Observatorio."),
+    "pt": (" (revisada)", " (versão revisada)", "Texto revisado pela equipe do Observatório."),
+}
+
+
+def _revised(practice: Practice, when: datetime) -> Practice:
+    """State 3's edit: a new title and summary, a closing note in the description."""
+    title_suffix, summary_suffix, note = _REVISED[practice.language]
+    summary = practice.summary
+    if summary is not None:
+        summary = f"{summary.removesuffix('.')}{summary_suffix}."
+    return replace(
+        practice,
+        title=practice.title + title_suffix,
+        summary=summary,
+        paragraphs=(*practice.paragraphs, note),
+        modified=when,
+    )
+
+
+def _shared(
+    slot: Practice,
+    practice: SharedPractice,
+    publication: Publication,
+    when: datetime,
+    slugs: set[str],
+    seed: int,
+) -> Practice:
+    """This platform's copy of a shared practice, in the place of ``slot`` (its id)."""
+    rng = random.Random(f"bank_of_best_practices:{seed}:shared:{practice.key}")
+    government = next(g for g in GOVERNMENTS if g.city == practice.city)
+    lang_index = 0 if publication.language == "es" else 1
+    version = publication.versions[0]
+    template = PracticeTemplate(
+        (version.title, version.title),
+        (version.what, version.what),
+        publication.categories[0],
+        publication.categories[-1],
+        publication.sdgs,
+        (publication.resource_title, publication.resource_title),
+    )
+    universities = list(publication.partners)
+    domains = {name: domain for pairs in UNIVERSITIES.values() for name, domain in pairs}
+    documents: tuple[Document, ...] = ()
+    if practice.document is not None:
+        url = urlsplit(practice.document)
+        documents = (Document(url.path, publication.resource_title, url.netloc),)
+    return replace(
+        slot,
+        slug=_unique(sanitize_title(version.title), slugs),
+        title=version.title,
+        language=publication.language,
+        date=when,
+        modified=when + (slot.modified - slot.date),
+        government=government.name,
+        government_type=government.type,
+        city=government.city,
+        country=government.country,
+        universities=tuple(universities),
+        areas=publication.categories,
+        year=publication.published.year,
+        summary=_summary(template, government, universities[0], lang_index),
+        paragraphs=_paragraphs(rng, template, government, universities, when.year, lang_index),
+        sdgs=publication.sdgs,
+        documents=documents,
+        contacts=(
+            _contact(rng, "Gobierno local", government.host),
+            _contact(rng, "Universidad", domains[universities[0]]),
+        ),
+        contact_paragraph=None,
+    )
 
 
 def _draw(

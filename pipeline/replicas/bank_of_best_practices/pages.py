@@ -188,7 +188,7 @@ def _files(base: str, practice: Practice, css: str) -> str:
     if not practice.documents:
         return ""
     rows = "".join(
-        f'<li><a class="documento-pdf" href="{base}{d.path}">{esc_html(d.title)}</a> '
+        f'<li><a class="documento-pdf" href="{d.url(base)}">{esc_html(d.title)}</a> '
         '<span class="formato">(PDF)</span></li>'
         for d in practice.documents
     )

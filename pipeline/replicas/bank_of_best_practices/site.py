@@ -160,7 +160,7 @@ class Routes:
     def upload(self, path: str, listed: tuple[Practice, ...]) -> Response:
         for practice in listed:
             for document in practice.documents:
-                if document.path == path:
+                if document.path == path and document.host is None:
                     lines = [practice.government, ", ".join(practice.universities)]
                     body = make_pdf(
                         document.title, lines, author=pages.NETWORK, created=practice.date
@@ -335,7 +335,7 @@ class Routes:
                 "idioma": practice.language,
                 "fecha_publicacion": pages.shown_date(practice),
                 "documentos": [
-                    {"titulo": d.title, "archivo": f"{base}{d.path}"} for d in practice.documents
+                    {"titulo": d.title, "archivo": d.url(base)} for d in practice.documents
                 ]
                 or False,
                 "contactos": [

@@ -6,6 +6,7 @@ site = BeyondTheOutbreakSite(seed=1, size=17)        # or make_site(SiteOptions(
 with ReplicaServer(site) as server:
     start_url = server.base_url + site.landing_path  # /es/home-spanish/
     server.set_state(2)   # site.added_id, site.edited_id, site.removed_id (session slugs)
+    server.set_state(3)   # site.churned_ids: about 1% of the sessions edited (at least one)
 for session in site.sessions(state=1):               # ground truth, in listing order
     session.stable_id, session.title, session.date, session.topic, session.organisations,
     session.speaker_roles, session.video_url, session.briefing.path, session.translation

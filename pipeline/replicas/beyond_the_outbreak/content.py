@@ -21,6 +21,7 @@ __all__ = [
     "Translation",
     "draw_session",
     "edited_session",
+    "revised_session",
 ]
 
 FIRST_SESSION = date(2020, 3, 25)
@@ -188,6 +189,7 @@ class Session:
     modified: datetime  # UTC
     focus: str
     edited: bool = False
+    revised: bool = False  # state 3's edit
 
     @property
     def stable_id(self) -> str:
@@ -280,6 +282,24 @@ def edited_session(session: Session, when: datetime) -> Session:
         translation=translation,
         modified=when,
         edited=True,
+    )
+
+
+def revised_session(session: Session, when: datetime) -> Session:
+    """State 3's edit: the editors retitle the page (both languages) and rewrite the Yoast
+    description to match; the narrative gains a closing note."""
+    title = session.title + " (revised)"
+    translation = session.translation
+    if translation is not None:
+        translation = replace(translation, title=translation.title + " (revisado)")
+    summary = None if session.summary is None else f"{title}: {session.focus}."
+    return replace(
+        session,
+        title=title,
+        translation=translation,
+        summary=summary,
+        modified=when,
+        revised=True,
     )
 
 

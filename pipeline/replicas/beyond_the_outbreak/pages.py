@@ -61,6 +61,8 @@ UPDATE_EN = (
     "Update: the Briefing & Learning Note now includes the commitments made after the session."
 )
 UPDATE_ES = "Actualización: la nota incluye ahora los compromisos asumidos tras la sesión."
+REVISED_EN = "This page was revised after the session: links and figures were checked."
+REVISED_ES = "Esta página se revisó después de la sesión: se verificaron enlaces y cifras."
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Listing:
 
 
 def paragraphs(session: Session, seed: int, language: str) -> list[str]:
-    """The narrative, as plain text (deterministic from seed, session and edit)."""
+    """The narrative, as plain text (deterministic from seed, session and edits)."""
     rng = random.Random(f"bto-text:{seed}:{session.slug}:{language}:{session.edited}")
     sentences = EN_SENTENCES if language == "en" else ES_SENTENCES
     count = rng.randint(2, 4)
@@ -95,6 +97,8 @@ def paragraphs(session: Session, seed: int, language: str) -> list[str]:
     out = [s.format(focus=session.focus, n=rng.randint(40, 180)) for s in chosen]
     if session.edited:
         out.insert(0, UPDATE_EN if language == "en" else UPDATE_ES)
+    if session.revised:
+        out.append(REVISED_EN if language == "en" else REVISED_ES)
     return out
 
 

@@ -15,9 +15,15 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from pipeline.replicas.beyond_the_outbreak import pages
-from pipeline.replicas.beyond_the_outbreak.content import Session, draw_session, edited_session
+from pipeline.replicas.beyond_the_outbreak.content import (
+    Session,
+    draw_session,
+    edited_session,
+    revised_session,
+)
 from pipeline.replicas.pdf import make_pdf
 from pipeline.replicas.server import Response
+from pipeline.replicas.states import CHANGED, CHURNED, checked_state, pick_churned
 from pipeline.replicas.wordpress.formatting import http_date
 
 __all__ = ["DEFAULT_SIZE", "NO_SITEMAP", "QUIRKS", "REDESIGN", "BeyondTheOutbreakSite"]
@@ -72,6 +78,10 @@ class BeyondTheOutbreakSite:
         self._edited = edited_session(
             self._baseline[self._edited_index], latest + timedelta(days=2)
         )
+        slugs = [session.slug for session in self._baseline]
+        chosen = pick_churned(f"beyond_the_outbreak:{seed}:state3", slugs, size)
+        start = latest + timedelta(days=4)
+        self._churn = {slug: start + timedelta(hours=6 * n) for n, slug in enumerate(chosen)}
         self._states: dict[int, _State] = {}
         self._lock = threading.Lock()
 
@@ -98,15 +108,25 @@ class BeyondTheOutbreakSite:
     def removed_id(self) -> str:
         return self._baseline[self._removed_index].slug
 
+    @property
+    def churned_ids(self) -> tuple[str, ...]:
+        """Slugs of the sessions state 3 edits (title, description, a closing note)."""
+        return tuple(self._churn)
+
     def _state(self, state: int) -> _State:
-        state = 2 if state >= 2 else 1
+        state = checked_state(state)
         with self._lock:
             if state not in self._states:
                 sessions = list(self._baseline)
-                if state == 2:
+                if state == CHANGED:
                     sessions[self._edited_index] = self._edited
                     del sessions[self._removed_index]
                     sessions.append(self._added)
+                elif state == CHURNED:
+                    sessions = [
+                        revised_session(s, self._churn[s.slug]) if s.slug in self._churn else s
+                        for s in sessions
+                    ]
                 self._states[state] = _State(
                     tuple(sessions),
                     {s.path: s for s in sessions},

@@ -3,7 +3,9 @@
 `make_site` is what `pipeline.replicas.server.SITES` calls. Ground truth:
 `CitiesForGlobalHealthSite.initiatives(state)` (newest first; `Initiative.original` and
 `.translation` are the two language versions of one node), `.home(state)` (the counters),
-`.added_id` / `.edited_id` / `.removed_id` (state 2). Quirk: ``redesign``.
+`.added_id` / `.edited_id` / `.removed_id` (state 2), `.churned_ids` (state 3: description
+revised), `.shared_ids` (copies of practices other platforms publish too). Quirks (`QUIRKS`):
+``redesign``, ``listing-capped``.
 """
 
 from __future__ import annotations

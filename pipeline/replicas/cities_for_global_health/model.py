@@ -2,7 +2,9 @@
 
 An initiative is one Drupal node (``nid``) in its uploader's language (English or Spanish), with
 at most one translation sharing its nid. State 2 adds one node, edits one (title and description)
-and deletes one; the home page counters stay true in every state.
+and deletes one; the home page counters stay true in every state. State 3 revises the description
+of a few nodes (`revised_initiative`). From size `shared_practices.MIN_SIZE` on, a few nodes are
+this platform's copies of practices other platforms publish too (`Drawn.shared_ids`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 import random
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pipeline.replicas.cities_for_global_health.vocabulary import (
@@ -22,22 +24,30 @@ from pipeline.replicas.cities_for_global_health.vocabulary import (
     PARTNERS,
     PHASES,
     REGIONS,
+    REVISED,
     TOPICS,
     UPDATE,
     Action,
     Place,
 )
+from pipeline.replicas.shared_practices import MIN_SIZE as SHARED_MIN_SIZE
+from pipeline.replicas.shared_practices import Publication, SharedPractice, publications_on
 from pipeline.replicas.wordpress.formatting import MONTHS, remove_accents
 
 __all__ = [
+    "KEY",
     "Document",
+    "Drawn",
     "ExternalLink",
     "Home",
     "Initiative",
     "Version",
     "draw_initiatives",
     "pathauto",
+    "revised_initiative",
 ]
+
+KEY = "cities_for_global_health"
 
 TZ = ZoneInfo("Europe/Madrid")
 FIRST_CREATED = datetime(2020, 3, 20, 10, 0, tzinfo=TZ)
@@ -221,6 +231,39 @@ class _Drawer:
             paragraphs=(opening, *middles),
         )
 
+    def shared(
+        self, slot: Initiative, practice: SharedPractice, publication: Publication
+    ) -> Initiative:
+        """This platform's copy of a shared practice, in the place of node ``slot``."""
+        created = datetime.combine(publication.published, time(11, 20), TZ)
+        place = next(p for p in CITIES if practice.city in p.name)
+        topics = tuple(n for n, pair in enumerate(TOPICS) if pair[0] in publication.categories)
+        phase = min(3, int((created - FIRST_CREATED).days / 200))
+        texts = {version.language: version for version in publication.versions}
+        english, spanish = texts.get("en", texts.get("es")), texts.get("es", texts.get("en"))
+        assert english is not None and spanish is not None
+        action = Action(
+            (english.title, spanish.title), (english.what, spanish.what), topics, ("", "")
+        )
+        versions = tuple(
+            self.version(slot.nid, version.language, action, place, topics, phase)
+            for version in publication.versions
+        )
+        url = practice.link or practice.document
+        return Initiative(
+            nid=slot.nid,
+            versions=versions,
+            country=place.country,
+            created=created,
+            changed=created + (slot.changed - slot.created),
+            date=publication.published,
+            date_text=_retyped(slot.date_text, publication.published),
+            organisations=(place.government[0 if publication.language == "en" else 1],),
+            documents=(),
+            links=(ExternalLink(url, publication.resource_title),) if url else (),
+            place_key=place.name[0],
+        )
+
     def initiative(self, rng: random.Random, nid: int, created: datetime) -> Initiative:
         place = rng.choice(REGIONS) if rng.random() < 0.1 else rng.choice(CITIES)
         action = rng.choice(ACTIONS)
@@ -270,10 +313,23 @@ class _Drawer:
         )
 
 
-def draw_initiatives(
-    seed: int, size: int
-) -> tuple[list[Initiative], tuple[Initiative, Initiative, Initiative]]:
-    """The nodes of state 1 (oldest first), and state 2's (added, edited, removed)."""
+@dataclass(frozen=True)
+class Drawn:
+    nodes: list[Initiative]  # state 1, oldest first
+    changes: tuple[Initiative, Initiative, Initiative]  # state 2: added, edited, removed
+    shared_ids: dict[str, int]  # shared practice key -> nid of this platform's copy
+
+
+def _retyped(typed: str | None, day: dt.date) -> str | None:
+    """A date as typed in the style of ``typed`` (a legacy node's), or None."""
+    if typed is None:
+        return None
+    style = "es" if " de " in typed else "dmy" if "/" in typed else "iso"
+    return date_text(day, style)
+
+
+def draw_initiatives(seed: int, size: int) -> Drawn:
+    """The nodes of state 1, state 2's changes, and the copies of shared practices."""
     rng = random.Random(f"cfgh:{seed}")
     drawer = _Drawer(seed)
     step = (LAST_CREATED - FIRST_CREATED) / max(size, 1)
@@ -305,4 +361,40 @@ def draw_initiatives(
     edited = replace(
         edited, versions=(changed_version, *edited.versions[1:]), changed=now + timedelta(hours=2)
     )
-    return nodes, (added, edited, removed)
+    state2 = (added, edited, removed)
+    return Drawn(nodes, state2, _place_shared(drawer, nodes, state2, size))
+
+
+def _place_shared(
+    drawer: _Drawer,
+    nodes: list[Initiative],
+    changes: tuple[Initiative, Initiative, Initiative],
+    size: int,
+) -> dict[str, int]:
+    """Put this platform's copies of shared practices in place of drawn nodes (in ``nodes``),
+    each where the node created closest to it was. Nodes state 2 changes are left alone, and so
+    are those of the added and removed nodes' places, which keep the counters true."""
+    if size < SHARED_MIN_SIZE:
+        return {}
+    added, edited, removed = changes
+    kept = {added.place_key, removed.place_key}
+    free = [n for n in nodes if n.nid not in (edited.nid, removed.nid) and n.place_key not in kept]
+    placed: dict[str, int] = {}
+    for practice, publication in publications_on(KEY):
+        wanted = datetime.combine(publication.published, time(11, 20), TZ)
+        slot = min(free, key=lambda node: (abs(node.created - wanted), node.nid))
+        free.remove(slot)
+        nodes[nodes.index(slot)] = drawer.shared(slot, practice, publication)
+        placed[practice.key] = slot.nid
+    return placed
+
+
+def revised_initiative(node: Initiative, when: datetime) -> Initiative:
+    """State 3's edit: the uploader rewrites the opening of the description (so the summary
+    changes too); Drupal records when (``changed``)."""
+    original = node.original
+    note = REVISED[0 if original.language == "en" else 1]
+    revised = replace(
+        original, paragraphs=(f"{note} {original.paragraphs[0]}", *original.paragraphs[1:])
+    )
+    return replace(node, versions=(revised, *node.versions[1:]), changed=when)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from pipeline.replicas.cities_for_global_health import drupal
@@ -23,10 +23,12 @@ from pipeline.replicas.cities_for_global_health.model import (
     Initiative,
     Version,
     draw_initiatives,
+    revised_initiative,
 )
 from pipeline.replicas.cities_for_global_health.vocabulary import TOPICS
 from pipeline.replicas.pdf import make_pdf
 from pipeline.replicas.server import Response
+from pipeline.replicas.states import CHANGED, CHURNED, checked_state, pick_churned
 from pipeline.replicas.wordpress.formatting import http_date
 
 __all__ = ["DEFAULT_SIZE", "QUIRKS", "CitiesForGlobalHealthSite"]
@@ -103,7 +105,15 @@ class CitiesForGlobalHealthSite:
         self.seed, self.size, self.quirks = seed, size, frozenset(quirks)
         self.landing_path = "/"
         self.listing_path = "/initiatives"
-        self._state1, self._changes = draw_initiatives(seed, size)
+        drawn = draw_initiatives(seed, size)
+        self._state1, self._changes = drawn.nodes, drawn.changes
+        self.shared_ids: dict[str, int] = drawn.shared_ids  # shared practice key -> nid
+        shared = set(self.shared_ids.values())
+        candidates = [node.nid for node in self._state1 if node.nid not in shared]
+        chosen = pick_churned(f"cfgh:{seed}:state3", candidates, len(self._state1))
+        # State 3's edits: after every change of the baseline (and of state 2), a few hours apart.
+        start = max(node.changed for node in (*self._state1, *self._changes)) + timedelta(days=3)
+        self._churn = {nid: start + timedelta(hours=7 * n) for n, nid in enumerate(chosen)}
         self._term_ids = {name: 7 + number for number, pair in enumerate(TOPICS) for name in pair}
         self._snapshots: dict[int, _Snapshot] = {}
         self._lock = threading.Lock()
@@ -135,8 +145,13 @@ class CitiesForGlobalHealthSite:
     def removed_id(self) -> int:
         return self._changes[2].nid
 
+    @property
+    def churned_ids(self) -> tuple[int, ...]:
+        """The nodes state 3 edits (their description and ``changed``), by nid."""
+        return tuple(self._churn)
+
     def _snapshot(self, state: int) -> _Snapshot:
-        state = 2 if state >= 2 else 1
+        state = checked_state(state)
         with self._lock:
             if state not in self._snapshots:
                 self._snapshots[state] = self._build(state)
@@ -144,10 +159,15 @@ class CitiesForGlobalHealthSite:
 
     def _build(self, state: int) -> _Snapshot:
         nodes = list(self._state1)
-        if state == 2:
+        if state == CHANGED:
             added, edited, removed = self._changes
             nodes = [edited if n.nid == edited.nid else n for n in nodes if n.nid != removed.nid]
             nodes.append(added)
+        elif state == CHURNED:
+            nodes = [
+                revised_initiative(n, self._churn[n.nid]) if n.nid in self._churn else n
+                for n in nodes
+            ]
         nodes.sort(key=lambda node: node.created, reverse=True)
         cities = {(n.country, n.place_key) for n in nodes if n.city is not None}
         return _Snapshot(

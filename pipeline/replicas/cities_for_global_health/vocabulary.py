@@ -15,6 +15,7 @@ __all__ = [
     "PARTNERS",
     "PHASES",
     "REGIONS",
+    "REVISED",
     "TOPICS",
     "Action",
     "Place",
@@ -201,3 +202,4 @@ UPDATE = (
     "Update: the initiative was extended and its budget increased.",
     "Actualización: la iniciativa se amplió y aumentó su presupuesto.",
 )
+REVISED = ("Revised description.", "Descripción revisada.")

@@ -9,7 +9,8 @@ publications.iadb.org) and blog posts with date permalinks are listed ten a page
 (``?page=N``, 0-based). ``redesign`` serves the same content in a new theme.
 
 State 2 adds one webinar (`added_id`), edits one node (`edited_id`: title and body, every
-language) and removes one (`removed_id`: 404). Ground truth: `IdbCitiesNetworkSite.records`.
+language) and removes one (`removed_id`: 404). State 3 revises about 1% of the nodes
+(`churned_ids`: titles, a closing note, ``changed``). Ground truth: `IdbCitiesNetworkSite.records`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 __all__ = [
     "LANDING_NODE_ID",
+    "LAST_DAY",
     "MEMBER_CITIES",
     "Node",
     "Place",
@@ -23,6 +24,7 @@ __all__ = [
     "draw_nodes",
     "edited_node",
     "paragraphs",
+    "revised_node",
     "slugify",
 ]
 
@@ -164,6 +166,7 @@ class Node:
     date_style: str = "long"  # long, numeric, iso: how the visible date is written
     edited: bool = False
     number: int = 0  # webinars are numbered in order
+    revised: bool = False  # state 3's edit
 
     def version(self, language: str) -> Version | None:
         return next((v for v in self.versions if v.language == language), None)
@@ -224,6 +227,7 @@ def paragraphs(seed: int, node: Node, lang: str) -> list[str]:
             "Las experiencias comparten una lección: la implementación empieza por el barrio.",
         ]
         update = "Actualización: se agregaron los materiales presentados durante la sesión."
+        note = "Nota: se revisaron el título y los datos de esta página."
     else:
         sentences = [
             f"Cities in Latin America and the Caribbean face growing challenges in {topic}.",
@@ -234,8 +238,11 @@ def paragraphs(seed: int, node: Node, lang: str) -> list[str]:
             "The experiences share one lesson: implementation starts in the neighborhood.",
         ]
         update = "Update: the materials presented during the session were added."
+        note = "Note: the title and the figures on this page were revised."
     count = rng.randint(2, 4)
     found = [" ".join(rng.sample(sentences, 2)) for _ in range(count)]
+    if node.revised:
+        found.append(note)
     return [update, *found] if node.edited else found
 
 
@@ -342,6 +349,13 @@ def _unique_slugs(nodes: list[Node]) -> list[Node]:
             versions.append(replace(version, slug=slug))
         out.append(replace(node, versions=tuple(versions)))
     return out
+
+
+def revised_node(node: Node, changed: datetime) -> Node:
+    """State 3's edit: every version's title is revised, the body gains a closing note."""
+    suffix = {"es": " (revisado)", "en": " (revised)"}
+    versions = tuple(replace(v, title=v.title + suffix[v.language]) for v in node.versions)
+    return replace(node, versions=versions, revised=True, changed=changed)
 
 
 def edited_node(node: Node) -> Node:

@@ -5,24 +5,27 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.replicas.idb_cities_network.content import (
     LANDING_NODE_ID,
+    LAST_DAY,
     MEMBER_CITIES,
     Node,
     Version,
     draw_nodes,
     edited_node,
     paragraphs,
+    revised_node,
 )
 from pipeline.replicas.idb_cities_network.html import LABELS, Theme, document, json_ld
 from pipeline.replicas.idb_cities_network.sitemap import sitemap_xml
 from pipeline.replicas.pdf import make_pdf
 from pipeline.replicas.server import Response
+from pipeline.replicas.states import CHANGED, CHURNED, checked_state, pick_churned
 
 __all__ = [
     "CITED_PATH",
@@ -135,6 +138,13 @@ class IdbCitiesNetworkSite:
         self.added_id = self._added.node_id
         self.edited_id = ordered[len(ordered) // 3].node_id
         self.removed_id = ordered[2 * len(ordered) // 3].node_id
+        # State 3: about 1% of the nodes revised, after every baseline and state 2 change.
+        ids = [node.node_id for node in self._nodes]
+        self.churned_ids = pick_churned(f"idb:{seed}:state3", ids, len(ids))
+        start = datetime.combine(LAST_DAY + timedelta(days=100), time(14), tzinfo=UTC)
+        self._churn = {
+            nid: start + timedelta(hours=3 * n) for n, nid in enumerate(self.churned_ids)
+        }
         self._lock = threading.Lock()
         self._states: dict[int, _State] = {}
         self._base = "https://www.iadb.org"
@@ -172,17 +182,23 @@ class IdbCitiesNetworkSite:
         )
 
     def _state(self, state: int) -> _State:
-        state = 2 if state >= 2 else 1
+        state = checked_state(state)
         with self._lock:
             if state not in self._states:
                 nodes = list(self._nodes)
-                if state == 2:
+                if state == CHANGED:
                     nodes = [
                         edited_node(n) if n.node_id == self.edited_id else n
                         for n in nodes
                         if n.node_id != self.removed_id
                     ]
                     nodes.append(self._added)
+                elif state == CHURNED:
+                    churn = self._churn
+                    nodes = [
+                        revised_node(n, churn[n.node_id]) if n.node_id in churn else n
+                        for n in nodes
+                    ]
                 self._states[state] = _State(nodes)
             return self._states[state]
 

@@ -69,7 +69,9 @@ class Author:
 
 @dataclass(frozen=True)
 class PdfResource:
-    path: str  # "/wp-content/uploads/2020/04/Protocolo-de-atencion.pdf"
+    # "/wp-content/uploads/2020/04/Protocolo-de-atencion.pdf", or the absolute URL of a document
+    # hosted elsewhere (a university repository...), which the site links to but does not serve
+    path: str
     title: str
 
 
@@ -195,10 +197,13 @@ class Post:
     def links(self) -> tuple[OutboundLink, ...]:
         """Outbound links in the content (PDFs and the video embed are not among them)."""
         runs = (run for block in self.body.blocks for run in block.runs)
+        documents = {pdf.path for pdf in self.pdfs}
         return tuple(
             OutboundLink(run.href, display_text(run.text))
             for run in runs
-            if run.href is not None and run.href.startswith(("http://", "https://"))
+            if run.href is not None
+            and run.href.startswith(("http://", "https://"))
+            and run.href not in documents
         )
 
     @property

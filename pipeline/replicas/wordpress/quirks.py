@@ -1,7 +1,7 @@
 """Quirks: the ways real WordPress installs of the same site differ, one switch each.
 
 A replica takes a set of quirk names; each changes only what its description says (the posts,
-their ids and dates, and what state 2 changes stay the same), and they combine freely.
+their ids and dates, and what states 2 and 3 change stay the same), and they combine freely.
 """
 
 from __future__ import annotations
