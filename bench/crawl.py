@@ -7,8 +7,8 @@ then, each in a fresh process as a user runs it:
 2. a fetch-only Scrapy spider over exactly the URLs the cold crawl fetched, same concurrency
    (the ceiling: what the crawl would cost if extraction, normalisation and storage were free);
 3. a warm recrawl with nothing changed (conditional requests: pages answered 304);
-4. a recrawl after every replica switched to its second state (one record added, one edited,
-   one removed on each).
+4. a recrawl after every replica switched to its churn state (state 3: 1% of its records
+   edited, their validators and sitemap lastmod moved with them).
 
 It prints wall time, requests made, pages fetched in full, records/s and peak RSS for each.
 
@@ -120,6 +120,8 @@ def by_source(database: Path, since_run: int) -> list[str]:
             f"{stats.get('httpcache/revalidate', 0):6d} 304"
             f"{stats.get('citywatch/records_saved', 0):6d} extracted"
             f"{stats.get('citywatch/records_seen_unchanged', 0):6d} kept"
+            f"{stats.get('citywatch/records_updated', 0):5d} updated"
+            f"{stats.get('elapsed_time_seconds', 0):8.1f} s"
         )
     return lines
 
@@ -168,6 +170,7 @@ def main() -> None:
             cold_wall, cold_rss = timed_child([*cli, "crawl"])
             cold = run_stats(database, 0)
             cold_requests = requests_made(replicas)
+            cold_sources = by_source(database, 0)
             urls = [
                 replica.base_url + target
                 for replica in replicas.values()
@@ -193,11 +196,12 @@ def main() -> None:
             warm_sources = by_source(database, before)
 
             for replica in replicas.values():
-                control(replica, "state", b"2")
+                control(replica, "state", b"3")
             reset(replicas)
             before = last_run(database)
             changed_wall, changed_rss = timed_child([*cli, "crawl"])
             changed, changed_requests = run_stats(database, before), requests_made(replicas)
+            changed_sources = by_source(database, before)
     finally:
         for replica in replicas.values():
             stop_replica(replica)
@@ -224,8 +228,10 @@ def main() -> None:
         f"{'-':>10}{'-':>7}{'-':>11}{ceiling_rss:8d} MiB"
     )
     row("warm, nothing changed", warm_wall, warm_requests, warm, warm_rss)
-    row("after state 2 changes", changed_wall, changed_requests, changed, changed_rss)
+    row("after 1% changed", changed_wall, changed_requests, changed, changed_rss)
+    print("\ncold crawl by source:", *cold_sources, sep="\n")
     print("\nwarm recrawl by source:", *warm_sources, sep="\n")
+    print("\nafter 1% changed, by source:", *changed_sources, sep="\n")
     print(f"\ncold crawl / ceiling: {ceiling_wall / cold_wall:.2f} (1.00 = as fast as fetching)")
     print(
         f"warm recrawl: {warm['full'] / max(1, cold['full']):.1%} of pages fetched in full, "

@@ -3,18 +3,19 @@ the accounting that tells a complete crawl from one that must not remove anythin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.delta import KNOWN_PAGES_SETTING, KnownPage, KnownPages, page_key
 from crawler.items import PageSeen
+from crawler.paging import pages_ahead
 from crawler.profiles import Profile, load_profile
 from crawler.sitemaps import read_sitemaps
 from crawler.wordpress import json_body
@@ -51,6 +52,27 @@ class CitywatchSpider(Spider):
         if self.known:
             self.logger.info("incremental recrawl: %d pages known", len(self.known))
 
+    async def start(self) -> AsyncIterator[Any]:
+        """The source's settings, then one request per start URL (see `start_request`)."""
+        self.configure()
+        for url in self.start_urls:
+            yield self.start_request(url)
+
+    def start_request(self, url: str) -> Request:
+        """A start URL that fails leaves the crawl incomplete: nothing is removed."""
+        return Request(
+            url,
+            callback=self.parse_start,
+            errback=self.listing_failed,
+            dont_filter=True,
+            meta={"citywatch_listing": True},
+        )
+
+    async def parse_start(self, response: Response) -> AsyncIterator[Any]:
+        """The entry point of the source (its landing, home or listing page)."""
+        raise NotImplementedError(f"{type(self).__name__} reads its start URLs itself")
+        yield  # pragma: no cover  (makes this an async generator, as overrides are)
+
     # -- incremental recrawl ---------------------------------------------------------------
 
     async def read_lastmods(self, site_url: str) -> None:
@@ -75,6 +97,16 @@ class CitywatchSpider(Spider):
             return self.page_seen(known, url, "citywatch/skipped_unchanged")
         meta = {**kwargs.pop("meta", {}), "citywatch_marker": marker}
         return Request(url, callback=callback, errback=self.detail_failed, meta=meta, **kwargs)
+
+    def next_listing_pages(self, response: TextResponse, next_href: str) -> list[str]:
+        """The next listing page, and the pages after it that the pager (profile
+        ``[listing] page_links``) links to, to request at once rather than one after the other
+        (the duplicate filter drops the ``next`` requests that follow)."""
+        ahead: list[str] = []
+        if "page_links" in self.profile.sections.get("listing", {}):
+            hrefs = self.profile.all(response.selector, "listing", "page_links")
+            ahead = pages_ahead(response.url, next_href, hrefs)
+        return [response.urljoin(next_href), *ahead]
 
     def seen_unchanged(self, response: Response) -> PageSeen | None:
         """`PageSeen` for a known detail page the server answered 304 (served from the HTTP

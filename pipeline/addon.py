@@ -104,6 +104,7 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "HTTPCACHE_POLICY": "crawler.httpcache.RevalidatingPolicy",
         "CITYWATCH_DATABASE_URL": config.database_url,
         "CITYWATCH_BATCH_SIZE": config.settings["changes.batch_size"],
+        "CITYWATCH_NORMALISE_PROCESSES": config.settings["crawl.normalise_processes"],
         "CITYWATCH_MISSED_RUNS_BEFORE_REMOVAL": config.settings[
             "changes.missed_runs_before_removal"
         ],

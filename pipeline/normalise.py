@@ -8,7 +8,10 @@ it instead of losing it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,7 @@ from pipeline.resources import extract_resources
 from pipeline.text import clean_inline, clean_summary, html_to_text
 from pipeline.themes import map_labels
 from pipeline.urls import canonical_url, host_of
+from pipeline.workers import normalise_pool
 from storage.records import RecordData, ResourceData, TranslationData
 
 if TYPE_CHECKING:
@@ -141,17 +145,32 @@ class NormalisePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.pool: Executor | None = normalise_pool(
+            crawler.settings.getint("CITYWATCH_NORMALISE_PROCESSES", 0)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def normalise(self, page: PageRecord) -> Normalised:
+        """`normalise_record` in a worker process when there is a pool, else here."""
+        if self.pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(
+                    self.pool, normalise_record, page
+                )
+            except BrokenProcessPool:
+                logger.warning("the normaliser's worker process died: normalising in-process")
+                self.pool = None
+        return normalise_record(page)
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageRecord):
             return item
         stats = self.crawler.stats
         assert stats is not None
-        normalised = normalise_record(item)
+        normalised = await self.normalise(item)
         for label in normalised.unmapped_labels:
             stats.inc_value(f"citywatch/unmapped_label/{label}")
         record = normalised.record

@@ -54,13 +54,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
     async def start(self) -> AsyncIterator[Any]:
         self.configure()
         for url in self.start_urls:
-            yield Request(
-                url,
-                callback=self.parse_landing,
-                errback=self.listing_failed,
-                dont_filter=True,
-                meta={"citywatch_listing": True},
-            )
+            yield self.start_request(url)
             if self.options.get("sitemap", True):
                 yield Request(
                     urljoin(url, "/robots.txt"),
@@ -116,7 +110,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
 
     # -- the home pages ------------------------------------------------------------------------
 
-    async def parse_landing(self, response: Response) -> AsyncIterator[Any]:
+    async def parse_start(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
@@ -143,14 +137,15 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
                 requests.append(self.page_request(response.urljoin(href)))
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
-            requests.append(
-                Request(
-                    response.urljoin(next_page),
-                    callback=self.parse_listing,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
+            for url in self.next_listing_pages(response, next_page):
+                requests.append(
+                    Request(
+                        url,
+                        callback=self.parse_listing,
+                        errback=self.listing_failed,
+                        meta={"citywatch_listing": True},
+                    )
                 )
-            )
         return requests
 
     # -- session pages -------------------------------------------------------------------------

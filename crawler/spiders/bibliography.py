@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import AsyncIterator
 from typing import Any
 
 from pypdf import PdfReader
@@ -33,16 +32,15 @@ class BibliographySpider(CitywatchSpider):
     # Fields the extraction alarm watches: a cited document need not have a date or a body.
     required_fields = ("title",)
 
-    async def start(self) -> AsyncIterator[Any]:
-        self.configure()
-        for url in self.start_urls:
-            yield Request(
-                url,
-                callback=self.parse_document,
-                errback=self.detail_failed,
-                cb_kwargs={"cited_url": url},
-                dont_filter=True,
-            )
+    def start_request(self, url: str) -> Request:
+        """Each cited document is a page of its own: one that fails is missed, not a listing."""
+        return Request(
+            url,
+            callback=self.parse_document,
+            errback=self.detail_failed,
+            cb_kwargs={"cited_url": url},
+            dont_filter=True,
+        )
 
     def parse_document(self, response: Response, cited_url: str) -> PageRecord:
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")

@@ -76,13 +76,6 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         if self.options.get("sitemap", True):
             self.crawler.signals.connect(self.check_sitemap, signal=signals.spider_idle)
 
-    async def start(self) -> AsyncIterator[Any]:
-        self.configure()
-        for url in self.start_urls:
-            yield Request(
-                url, callback=self.parse_start, errback=self.listing_failed, dont_filter=True
-            )
-
     # -- the entry point: home page or listing ---------------------------------------------------
 
     async def parse_start(self, response: Response) -> AsyncIterator[Any]:
@@ -168,12 +161,13 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
                 yield detail
         next_page = self.profile.first(page, "listing", "next_page")
         if next_page and entries:
-            yield response.follow(
-                next_page,
-                callback=self.parse_listing,
-                errback=self.listing_failed,
-                meta={"citywatch_listing": True},
-            )
+            for url in self.next_listing_pages(response, next_page):
+                yield Request(
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.listing_failed,
+                    meta={"citywatch_listing": True},
+                )
 
     # -- an initiative ----------------------------------------------------------------------------
 

@@ -65,17 +65,15 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
     def primary_language(self) -> str:
         return str(self.options.get("primary_language", "es")).lower()
 
-    async def start(self) -> AsyncIterator[Any]:
-        self.configure()
-        self.pending_starts = len(self.start_urls)
-        for url in self.start_urls:
-            yield self.start_request(url)
+    def configure(self) -> None:
+        super().configure()
+        self.pending_starts = len(self.start_urls)  # the section is looked for once all answer
 
     def start_request(self, url: str) -> Request:
         return Request(
             url,
             callback=self.parse_start,
-            errback=self.start_failed,
+            errback=self.start_failed,  # the section may live elsewhere: see start_answered
             dont_filter=True,
             meta={"handle_httpstatus_list": list(GONE), "start_url": url},
         )
@@ -215,7 +213,8 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
             )
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
-            yield self.listing_request(response.urljoin(next_page), kind)
+            for url in self.next_listing_pages(response, next_page):
+                yield self.listing_request(url, kind)
 
     # -- nodes -------------------------------------------------------------------------------
 

@@ -54,16 +54,9 @@ class MercociudadesCovidSpider(CitywatchSpider):
     def primary_language(self) -> str:
         return str(self.options.get("primary_language", "es")).lower()
 
-    async def start(self) -> AsyncIterator[Any]:
-        self.configure()
-        for url in self.start_urls:
-            yield Request(
-                url, callback=self.parse_landing, errback=self.listing_failed, dont_filter=True
-            )
-
     # -- the landing page -------------------------------------------------------------------
 
-    async def parse_landing(self, response: Response) -> AsyncIterator[Any]:
+    async def parse_start(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
@@ -310,12 +303,13 @@ class MercociudadesCovidSpider(CitywatchSpider):
                 yield self.follow_detail(response.urljoin(href), self.parse_post)
         next_page = self.profile.first(response.selector, "listing", "next_page")
         if next_page:
-            yield response.follow(
-                next_page,
-                callback=self.parse_archive,
-                errback=self.listing_failed,
-                meta={"citywatch_listing": True},
-            )
+            for url in self.next_listing_pages(response, next_page):
+                yield Request(
+                    url,
+                    callback=self.parse_archive,
+                    errback=self.listing_failed,
+                    meta={"citywatch_listing": True},
+                )
 
     async def parse_post(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):

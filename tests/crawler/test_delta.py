@@ -8,6 +8,7 @@ import gzip
 from scrapy.http import Response, TextResponse
 
 from crawler.delta import TRANSLATION_MARKER, KnownPages, page_key
+from crawler.paging import pages_ahead
 from crawler.sitemaps import Download, read_sitemaps
 
 
@@ -83,3 +84,24 @@ def test_without_robots_sitemap_lines_the_usual_places_are_tried() -> None:
 def test_a_sitemap_that_is_not_xml_gives_no_lastmod() -> None:
     download, _ = serve({"https://a.org/wp-sitemap.xml": b"<html><body>Not found</body></html>"})
     assert asyncio.run(read_sitemaps(download, "https://a.org/robots.txt")) == {}
+
+
+def test_pager_links_give_every_page_up_to_the_last() -> None:
+    base = "https://a.org/initiatives?page=0"
+    links = ["?page=1", "?page=2", "?page=41", "/other?page=99"]
+    assert pages_ahead(base, "?page=1", links) == [
+        f"https://a.org/initiatives?page={n}" for n in range(2, 42)
+    ]
+    wordpress = pages_ahead(
+        "https://a.org/covid-19/page/2/",
+        "/covid-19/page/3/",
+        ["/covid-19/", "/covid-19/page/3/", "/covid-19/page/12/"],
+    )
+    assert wordpress[0] == "https://a.org/covid-19/page/4/"
+    assert wordpress[-1] == "https://a.org/covid-19/page/12/"
+
+
+def test_a_pager_without_a_last_page_link_gives_nothing_ahead() -> None:
+    assert pages_ahead("https://a.org/", "/page/2/", ["/page/2/"]) == []
+    assert pages_ahead("https://a.org/", "/page/2/", []) == []
+    assert pages_ahead("https://a.org/", "/page/2/", ["/page/99999/"]) == []  # not believed

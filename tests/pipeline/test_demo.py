@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.demo import DEMO_SOURCES
 from pipeline.replicas.mercociudades import MercociudadesSite
+from pipeline.replicas.shared_practices import shared_practices
 from tests.conftest import run_cli
 
 
@@ -46,6 +47,16 @@ def test_demo_reports_what_was_added_edited_and_removed_on_every_replica(tmp_pat
     assert [e["title"] for e in updated] == [edited.title]
     assert "title" in updated[0]["fields_changed"]
     assert added.title in report_md and edited.title in report_md
+    # The replicas publish a few practices on two platforms: each pair is linked, no other.
+    pairs = report["possible_duplicates"]
+    paired_sources = sorted(tuple(sorted(r["source"] for r in p["records"])) for p in pairs)
+    expected_sources = sorted(
+        tuple(sorted(publication.platform for publication in practice.publications))
+        for practice in shared_practices()
+    )
+    assert paired_sources == expected_sources
+    assert all(p["status"] == "open" for p in pairs)
+    assert "Possible duplicates" in report_md
 
 
 def test_demo_runs_again_in_the_same_folder_from_an_empty_catalogue(tmp_path: Path) -> None:
