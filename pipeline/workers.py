@@ -24,8 +24,6 @@ _pool: ProcessPoolExecutor | None = None
 
 def pool_size(configured: int) -> int:
     """Worker processes for ``configured`` (0: one per CPU core but the reactor's, at most 4)."""
-    if os.environ.get("CW_INLINE"):
-        return 0
     if configured > 0:
         return configured
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
