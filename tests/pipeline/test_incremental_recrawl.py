@@ -109,7 +109,12 @@ def test_unchanged_site_is_recrawled_without_extracting_its_pages_again(
     )
 
 
-@pytest.mark.parametrize(("key", "replica_args"), VARIANTS)
+# Each platform's own end-to-end test runs its state-2 scenario incrementally (the default);
+# these are the WordPress HTML paths, where the markers come from the sitemap.
+SITEMAP_VARIANTS = [v for v in VARIANTS if "html" in str(v.id)]
+
+
+@pytest.mark.parametrize(("key", "replica_args"), SITEMAP_VARIANTS)
 def test_edits_additions_and_removals_are_found_by_an_incremental_recrawl(
     tmp_path: Path, key: str, replica_args: tuple[str, ...]
 ) -> None:
