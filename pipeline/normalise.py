@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["COVERAGE_FIELDS", "NormalisePipeline", "Normalised", "normalise_record"]
 
+# Records a crawl normalises in the reactor's thread before it hands them to worker processes.
+INLINE_RECORDS = 200
 # Fields whose share of records the coverage alarm can watch (see pipeline.alarms).
 COVERAGE_FIELDS = (
     "title",
@@ -145,16 +147,22 @@ class NormalisePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.pool: Executor | None = normalise_pool(
-            crawler.settings.getint("CITYWATCH_NORMALISE_PROCESSES", 0)
-        )
+        self.processes = crawler.settings.getint("CITYWATCH_NORMALISE_PROCESSES", 0)
+        self.pool: Executor | None = None
+        self.inline_left = INLINE_RECORDS
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     async def normalise(self, page: PageRecord) -> Normalised:
-        """`normalise_record` in a worker process when there is a pool, else here."""
+        """`normalise_record` here for the first records (a small or incremental crawl is over
+        before a worker process would have started), then in the worker processes."""
+        if self.inline_left > 0:
+            self.inline_left -= 1
+            if self.inline_left == 0:
+                self.pool = normalise_pool(self.processes)
+            return normalise_record(page)
         if self.pool is not None:
             try:
                 return await asyncio.get_running_loop().run_in_executor(

@@ -149,8 +149,8 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         int,
         0,
         "Worker processes that normalise records beside the crawl (cleaning HTML, placing "
-        "cities, mapping themes), so that this CPU work does not hold back downloads; 0: one "
-        "per CPU core but one (at most 4), none on a single core.",
+        "cities, mapping themes) once it has extracted 200, so that this CPU work does not "
+        "hold back downloads; 0: one per CPU core but one (at most 4), none on a single core.",
         minimum=0,
     ),
     Setting(
