@@ -20,9 +20,21 @@ from sqlalchemy.pool import NullPool
 from storage.db import display_url, make_engine
 from storage.errors import DatabaseUnreachable
 
-PG_URL = os.environ.get(
+PG_BASE_URL = os.environ.get(
     "CITYWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def _worker_url(base: str) -> str:
+    """Each pytest-xdist worker resets its own database (``test_gw0``, ...), never another's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base
+    url = sqlalchemy.make_url(base)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(PG_BASE_URL)
 
 
 @dataclass
@@ -80,8 +92,34 @@ def mercociudades() -> Iterator[Replica]:
 PG_CONNECT_TIMEOUT_S = 3
 
 
+def _create_worker_database(url: str) -> None:
+    """Create a worker's database beside the configured one, if the server is there."""
+    if url == PG_BASE_URL:
+        return
+    name = sqlalchemy.make_url(url).database
+    try:
+        engine = make_engine(
+            PG_BASE_URL,
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        )
+    except DatabaseUnreachable:
+        return  # reset_postgres says so
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+
+
 def reset_postgres(url: str) -> None:
     """Empty the database, skipping the test if the server is not there."""
+    _create_worker_database(url)
     try:
         engine = make_engine(
             url,
