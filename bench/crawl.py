@@ -95,8 +95,8 @@ def run_stats(database: Path, since_run: int) -> dict[str, int]:
         stats = json.loads(stats_json)
         totals["records"] += stats.get("citywatch/records_saved", 0)
         totals["kept"] += stats.get("citywatch/records_seen_unchanged", 0)
-        totals["full"] += stats.get("httpcache/firsthand", 0) + stats.get(
-            "httpcache/uncacheable", 0
+        totals["full"] += sum(  # a changed page answers 200 to its conditional request
+            stats.get(f"httpcache/{name}", 0) for name in ("firsthand", "uncacheable", "invalidate")
         )
         totals["revalidated"] += stats.get("httpcache/revalidate", 0)
         totals["responses"] += stats.get("downloader/response_count", 0)
@@ -114,9 +114,10 @@ def by_source(database: Path, since_run: int) -> list[str]:
         ).fetchall()
     for key, stats_json in rows:
         stats = json.loads(stats_json)
+        full = stats.get("httpcache/firsthand", 0) + stats.get("httpcache/invalidate", 0)
         lines.append(
             f"  {key:28}{stats.get('downloader/request_count', 0):7d} requests"
-            f"{stats.get('httpcache/firsthand', 0):6d} in full"
+            f"{full:6d} in full"
             f"{stats.get('httpcache/revalidate', 0):6d} 304"
             f"{stats.get('citywatch/records_saved', 0):6d} extracted"
             f"{stats.get('citywatch/records_seen_unchanged', 0):6d} kept"

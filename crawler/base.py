@@ -91,10 +91,17 @@ class CitywatchSpider(Spider):
     ) -> Request | PageSeen:
         """A request for a detail page, or `PageSeen` when its listing marker (given, or the
         sitemap's lastmod) is the one its record was extracted with."""
-        marker = marker or self.listing_markers.get(page_key(url))
-        known = self.known.unchanged(url, marker)
-        if known is not None:
-            return self.page_seen(known, url, "citywatch/skipped_unchanged")
+        translation = self.known.get(url)
+        if translation is not None and translation.is_translation and translation.primary_url:
+            # A known record's page in another language: the record's own page decides.
+            marker = self.listing_markers.get(page_key(translation.primary_url))
+            if self.known.unchanged(translation.primary_url, marker) is not None:
+                return self.page_seen(translation, url, "citywatch/skipped_unchanged")
+        else:
+            marker = marker or self.listing_markers.get(page_key(url))
+            known = self.known.unchanged(url, marker)
+            if known is not None:
+                return self.page_seen(known, url, "citywatch/skipped_unchanged")
         meta = {**kwargs.pop("meta", {}), "citywatch_marker": marker}
         return Request(url, callback=callback, errback=self.detail_failed, meta=meta, **kwargs)
 

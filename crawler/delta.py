@@ -36,6 +36,8 @@ def page_key(url: str) -> str:
 class KnownPage:
     stable_id: str
     marker: str | None
+    # For a translation: the URL of the record's own page, whose marker decides for both.
+    primary_url: str | None = None
 
     @property
     def is_translation(self) -> bool:
@@ -50,10 +52,13 @@ class KnownPages:
 
     @classmethod
     def from_setting(cls, value: Mapping[str, Any] | None) -> KnownPages:
-        """From ``{url: [stable_id, marker]}``, as the setting carries it."""
+        """From ``{url: [stable_id, marker]}`` (``[stable_id, TRANSLATION_MARKER, record URL]``
+        for a translation), as the setting carries it."""
         pages = {}
-        for url, (stable_id, marker) in (value or {}).items():
-            pages[page_key(url)] = KnownPage(str(stable_id), str(marker) if marker else None)
+        for url, (stable_id, marker, *primary) in (value or {}).items():
+            pages[page_key(url)] = KnownPage(
+                str(stable_id), str(marker) if marker else None, primary[0] if primary else None
+            )
         return cls(pages)
 
     def __len__(self) -> int:
@@ -64,11 +69,9 @@ class KnownPages:
 
     def unchanged(self, url: str, marker: str | None) -> KnownPage | None:
         """The known page at ``url`` if the listing's ``marker`` is the one it was extracted
-        with, or if it is a known record's translation; None when there is no marker to
-        compare (then only a 304 can tell)."""
+        with; None when there is no marker to compare (then only a 304 can tell). A
+        translation is never decided by its own marker: see `CitywatchSpider.follow_detail`."""
         known = self.get(url)
-        if known is not None and known.is_translation:
-            return known
-        if not marker:
+        if not marker or known is None or known.is_translation:
             return None
-        return known if known is not None and known.marker == marker else None
+        return known if known.marker == marker else None

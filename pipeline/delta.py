@@ -40,7 +40,7 @@ def known_pages_for(
     pages: dict[str, list[str | None]] = {}
     for record in records:
         for url in record.translation_urls:
-            pages.setdefault(url, [record.stable_id, TRANSLATION_MARKER])
+            pages.setdefault(url, [record.stable_id, TRANSLATION_MARKER, record.url])
     for record in records:
         pages[record.url] = [record.stable_id, record.listing_marker]
     return pages

@@ -25,7 +25,7 @@ def test_a_page_is_unchanged_only_when_its_marker_is_the_one_it_was_extracted_wi
         {
             "https://a.org/p/1/": ["a:1", "2020-05-01"],
             "https://a.org/p/2/": ["a:2", None],
-            "https://a.org/en/p/1/": ["a:1", TRANSLATION_MARKER],
+            "https://a.org/en/p/1/": ["a:1", TRANSLATION_MARKER, "https://a.org/p/1/"],
         }
     )
     assert known.unchanged("https://a.org/p/1", "2020-05-01") is not None
@@ -33,8 +33,11 @@ def test_a_page_is_unchanged_only_when_its_marker_is_the_one_it_was_extracted_wi
     assert known.unchanged("https://a.org/p/1", None) is None  # no marker: only a 304 tells
     assert known.unchanged("https://a.org/p/2", "2020-05-01") is None  # never had a marker
     assert known.unchanged("https://a.org/p/3", "2020-05-01") is None  # new page
-    translation = known.unchanged("https://a.org/en/p/1/", None)
-    assert translation is not None and translation.stable_id == "a:1"
+    # A translation is not decided by its own marker, but by its record's page.
+    assert known.unchanged("https://a.org/en/p/1/", "2020-05-01") is None
+    translation = known.get("https://a.org/en/p/1")
+    assert translation is not None and translation.is_translation
+    assert (translation.stable_id, translation.primary_url) == ("a:1", "https://a.org/p/1/")
 
 
 SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -75,7 +75,8 @@ def active_records(database_url: str) -> dict[str, Record]:
 
 
 def pages_in_full(stats: dict[str, Any]) -> int:
-    return int(stats.get("httpcache/firsthand", 0)) + int(stats.get("httpcache/uncacheable", 0))
+    names = ("firsthand", "uncacheable", "invalidate")  # invalidate: a 200 to a conditional request
+    return sum(int(stats.get(f"httpcache/{name}", 0)) for name in names)
 
 
 @pytest.mark.parametrize(("key", "replica_args"), VARIANTS)
@@ -186,3 +187,25 @@ def test_redesign_behind_unchanged_listings_still_raises_an_alarm(tmp_path: Path
     assert result.code == 3, result.stderr[-2000:]
     assert run.status == "partial" and run.records_removed == 0
     assert int(run.stats.get("citywatch/records_seen_unchanged", 0)) > 0
+
+
+@pytest.mark.parametrize("key", ["idb_cities_network", "cities_for_global_health"])
+def test_every_edit_is_found_whichever_language_the_listing_names_first(
+    tmp_path: Path, key: str
+) -> None:
+    """Both sites list each node in two languages; the record's own page decides (state 3 edits
+    1% of the records)."""
+    size = 300
+    replica = start_replica(key, "--size", str(size))
+    try:
+        database_url = f"sqlite:///{tmp_path / 'citywatch.db'}"
+        config = configure(tmp_path, key, replica, database_url)
+        crawl(config)
+        replica.set_state(3)
+        crawl(config)
+        churned = last_run(database_url)
+    finally:
+        stop_replica(replica)
+    edited = max(1, round(size / 100))
+    assert churned.records_updated == edited, churned.stats
+    assert int(churned.stats.get("citywatch/records_seen_unchanged", 0)) > size // 2
