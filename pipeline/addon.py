@@ -23,9 +23,16 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-__all__ = ["FULL_RECRAWL_SETTING", "CitywatchAddon", "scrapy_settings_for"]
+__all__ = [
+    "FULL_RECRAWL_SETTING",
+    "LINK_CHECK_SPIDER",
+    "CitywatchAddon",
+    "link_check_settings",
+    "scrapy_settings_for",
+]
 
 PRIORITY = "addon"
+LINK_CHECK_SPIDER = "link_checker"
 # Set (``citywatch crawl --full``, ``scrapy crawl -s CITYWATCH_FULL_RECRAWL=1``) to extract every
 # page again, whatever its listing says.
 FULL_RECRAWL_SETTING = "CITYWATCH_FULL_RECRAWL"
@@ -82,6 +89,31 @@ def http_cache_dir(config: Config) -> str:
     return str(Path(".citywatch", "httpcache").resolve())
 
 
+def link_check_settings(config: Config) -> dict[str, Any]:
+    """What the link-check spider runs with: ``[link_check]`` politeness, no cache ever."""
+    settings = config.settings
+    return {
+        "CONCURRENT_REQUESTS": settings["link_check.concurrency"],
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings["link_check.concurrency_per_host"],
+        "DOWNLOAD_DELAY": settings["link_check.download_delay"],
+        "DOWNLOAD_TIMEOUT": settings["link_check.timeout"],
+        "HTTPCACHE_ENABLED": False,
+        "ROBOTSTXT_OBEY": False,  # the spider reads robots.txt itself, to report refusals
+        "CITYWATCH_LINK_CHECK": {
+            "obey_robots": settings["link_check.obey_robots"],
+            "probe_soft_404": settings["link_check.probe_soft_404"],
+            "max_redirects": settings["link_check.max_redirects"],
+            "retry_times": settings["link_check.retry_times"],
+            "max_retry_after": settings["link_check.max_retry_after"],
+            "max_body_bytes": settings["link_check.max_body_bytes"],
+        },
+        "CITYWATCH_LINK_POLICY": {
+            name: value for name, value in settings.items() if name.startswith("link_check.")
+        },
+        "ITEM_PIPELINES": {"pipeline.links.store.LinkCheckPipeline": 800},
+    }
+
+
 def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
     """Scrapy settings for one crawler: global politeness, then the source's own overrides."""
     source = next((s for s in config.sources if s.spider == spider_name), None)
@@ -118,6 +150,8 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
             )
         },
     }
+    if spider_name == LINK_CHECK_SPIDER:
+        settings.update(link_check_settings(config))
     if source is not None:
         settings["CITYWATCH_SOURCE"] = {
             "key": source.key,

@@ -7,46 +7,31 @@ setup problem (one line on stderr says which file, key or URL); 3 an extraction 
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Column, Table
 
-from pipeline.config import CONFIG_FILENAME, Config, ConfigError, default_config_text, load_config
+from pipeline.cli_support import (
+    EXIT_ALARM,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+    Context,
+    as_utc,
+    output_to,
+    pass_context,
+    stderr,
+    stdout_console,
+)
+from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.settings_table import SETTINGS
 from storage.errors import StorageError
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
-F = TypeVar("F", bound=Callable[..., Any])
-stderr = Console(stderr=True, highlight=False)
-
-
-class Context:
-    def __init__(self, config_path: str | None, db_url: str | None, verbose: int) -> None:
-        self.config_path = config_path
-        self.db_url = db_url
-        self.verbose = verbose
-        self._config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            self._config = load_config(self.config_path, db_url=self.db_url)
-        return self._config
-
-    @property
-    def log_level(self) -> str:
-        return {0: "WARNING", 1: "INFO"}.get(self.verbose, "DEBUG")
 
 
 class CitywatchGroup(click.Group):
@@ -89,9 +74,6 @@ def main(ctx: click.Context, config_path: str | None, db_url: str | None, verbos
       citywatch config init && citywatch init && citywatch crawl && citywatch report
     """
     ctx.obj = Context(config_path, db_url, verbose)
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 # -- config -------------------------------------------------------------------------------
@@ -224,7 +206,7 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
             str(stats.get("citywatch/records_removed", 0)),
             ", ".join(outcome.alarms) or "-",
         )
-    _stdout().print(table)
+    stdout_console().print(table)
     if fail_on_alarm and any(outcome.alarms for outcome in outcomes):
         sys.exit(EXIT_ALARM)
     if not all(outcome.ok for outcome in outcomes):
@@ -263,8 +245,8 @@ def report(
     """
     from pipeline.commands import write_report
 
-    with _output(output) as out:
-        write_report(obj.config, list(run_ids), _utc(since), fmt, out)
+    with output_to(output) as out:
+        write_report(obj.config, list(run_ids), as_utc(since), fmt, out)
 
 
 @main.command()
@@ -288,8 +270,8 @@ def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -
     """
     from pipeline.commands import write_export
 
-    with _output(output) as out:
-        summary = write_export(obj.config, _utc(since), out)
+    with output_to(output) as out:
+        summary = write_export(obj.config, as_utc(since), out)
     stderr.print(
         f"exported {summary.count} records; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
@@ -382,7 +364,7 @@ def sources(obj: Context) -> None:
     )
     for row in source_rows(obj.config):
         table.add_row(*row)
-    _stdout().print(table)
+    stdout_console().print(table)
 
 
 @main.command()
@@ -416,33 +398,7 @@ def demo(obj: Context, directory: str | None, size: int) -> None:
         sys.exit(EXIT_RUN_FAILED)
 
 
-# -- helpers ------------------------------------------------------------------------------
+from pipeline.cli_links import check_links_command, links_command  # noqa: E402
 
-
-@contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file written whole: a killed command never leaves half a file."""
-    if path is None:
-        yield sys.stdout
-        return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            yield out
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _stdout() -> Console:
-    """Tables on stdout; piped to a file or a pager they keep every column whole."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+main.add_command(check_links_command)
+main.add_command(links_command)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from sqlalchemy import make_url
 
@@ -24,6 +27,7 @@ from pipeline.crawl import (
 )
 from pipeline.duplicates import detect_duplicates
 from pipeline.export import ExportSummary, export_jsonl
+from pipeline.links.check import CheckSummary, check_links
 from pipeline.report import (
     build_report,
     duplicate_entry,
@@ -35,6 +39,7 @@ from pipeline.report import (
 from storage.db import make_engine, normalise_url, session_factory, session_scope
 from storage.duplicates import DuplicateSaveResult, decide_duplicate
 from storage.errors import SchemaOutOfDate
+from storage.links import count_links, list_links
 from storage.migrate import ensure_current, head_revision, upgrade
 from storage.repositories import (
     SourceSpec,
@@ -45,14 +50,18 @@ from storage.repositories import (
 )
 
 __all__ = [
+    "LINK_COLUMNS",
     "crawl_and_summarise",
     "decide_possible_duplicate",
     "initialise",
+    "link_rows",
+    "run_link_check",
     "source_rows",
     "source_specs",
     "store_possible_duplicates",
     "write_duplicates",
     "write_export",
+    "write_link_rows",
     "write_report",
 ]
 
@@ -255,3 +264,100 @@ def source_rows(config: Config) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+# -- links ----------------------------------------------------------------------------------
+
+# The columns of `citywatch links`, in every format.
+LINK_COLUMNS = (
+    "url",
+    "class",
+    "state",
+    "http_status",
+    "final_url",
+    "suggested_url",
+    "archive_url",
+    "first_failed",
+    "last_checked",
+)
+
+
+def run_link_check(
+    config: Config,
+    config_path: str | None,
+    db_url: str | None,
+    log_level: str,
+    *,
+    everything: bool = False,
+    source_key: str | None = None,
+    urls: Sequence[str] = (),
+    now: datetime | None = None,
+) -> tuple[CheckSummary, int]:
+    """Check links (see `pipeline.links.check`); also how many monitored links are broken."""
+    engine, sessions = _ready_sessions(config)  # fail before the reactor starts, in one line
+    engine.dispose()
+    settings = project_settings(config.path if config_path else None, db_url, log_level)
+    summary = check_links(
+        config, settings, everything=everything, source_key=source_key, urls=urls, now=now
+    )
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            broken = count_links(session, states=("broken",))
+    finally:
+        engine.dispose()
+    return summary, broken
+
+
+def link_rows(
+    config: Config,
+    *,
+    states: Sequence[str] = (),
+    classes: Sequence[str] = (),
+    source_key: str | None = None,
+) -> list[dict[str, Any]]:
+    """The monitored links as `citywatch links` lists them (LINK_COLUMNS)."""
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            links = list_links(session, states=states, classes=classes, source_key=source_key)
+            return [
+                {
+                    "url": link.url,
+                    "class": link.last_class,
+                    "state": link.state,
+                    "http_status": link.http_status,
+                    "final_url": link.final_url,
+                    "suggested_url": link.suggested_url,
+                    "archive_url": link.archive_url,
+                    "first_failed": _iso(link.first_failed),
+                    "last_checked": _iso(link.last_checked),
+                }
+                for link in links
+            ]
+    finally:
+        engine.dispose()
+
+
+def write_link_rows(
+    rows: Sequence[dict[str, Any]], fmt: str, out: IO[str], console: Console | None
+) -> None:
+    if fmt == "json":
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=LINK_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(*LINK_COLUMNS, title=f"{len(rows)} links")
+        for row in rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in LINK_COLUMNS))
+        if console is None:
+            Console(file=out, width=250).print(table)
+        else:
+            console.print(table)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None

@@ -219,7 +219,131 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
-SETTINGS: tuple[Setting, ...] = (*_CORE_SETTINGS, *_ALARM_SETTINGS)
+_LINK_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "link_check.concurrency",
+        int,
+        16,
+        "Link checks in flight at once, all hosts together.",
+        minimum=1,
+    ),
+    Setting(
+        "link_check.concurrency_per_host",
+        int,
+        2,
+        "Link checks in flight at once to one host.",
+        minimum=1,
+    ),
+    Setting(
+        "link_check.download_delay",
+        float,
+        0.5,
+        "Seconds between two link-check requests to the same host.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.timeout",
+        float,
+        10.0,
+        "Seconds to wait for one answer before the attempt counts as a timeout.",
+        minimum=0.1,
+    ),
+    Setting(
+        "link_check.retry_times",
+        int,
+        2,
+        "Retries, with backoff, of a check that timed out or was answered 429 or 503 "
+        "(honouring Retry-After); a retry that succeeds makes the check ok.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.max_retry_after",
+        float,
+        30.0,
+        "Longest Retry-After (seconds) honoured; a server asking for longer is rate_limited.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.max_redirects",
+        int,
+        10,
+        "Redirect hops followed before the check is a redirect_loop.",
+        minimum=1,
+    ),
+    Setting(
+        "link_check.max_body_bytes",
+        int,
+        1_000_000,
+        "Bytes of a page read for fingerprints and soft-404 checks; the rest is not downloaded.",
+        minimum=1024,
+    ),
+    Setting(
+        "link_check.obey_robots",
+        bool,
+        True,
+        "Obey robots.txt for link checks too; a URL it disallows is not fetched and is "
+        "reported robots_disallowed. Crawls obey crawl.obey_robots.",
+    ),
+    Setting(
+        "link_check.probe_soft_404",
+        bool,
+        True,
+        "Ask each checked origin for a made-up URL once per run; a page that looks like that "
+        "answer is a soft_404.",
+    ),
+    Setting(
+        "link_check.failures_before_broken",
+        int,
+        3,
+        "Consecutive failed checks before a link is broken (with link_check.broken_after_days).",
+        minimum=1,
+    ),
+    Setting(
+        "link_check.broken_after_days",
+        float,
+        3.0,
+        "Days the consecutive failures must span before a link is broken.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.recheck_healthy_days",
+        float,
+        7.0,
+        "Days before a healthy (or moved, or broken) link is due again.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.recheck_failing_hours",
+        float,
+        24.0,
+        "Hours before a failing link is due again.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.recheck_review_days",
+        float,
+        3.0,
+        "Days before a link in needs_review (bot wall, soft 404...) is due again.",
+        minimum=0,
+    ),
+    Setting(
+        "link_check.drift_bits",
+        int,
+        12,
+        "Bits (of 64) by which a page's text simhash may differ from the one first seen "
+        "before content_drifted is raised.",
+        minimum=1,
+    ),
+    Setting(
+        "link_check.archive_endpoint",
+        str,
+        "https://archive.org/wayback/available",
+        "Wayback Machine availability API asked for a snapshot of each broken or moved link; "
+        "empty: no lookups.",
+    ),
+)
+
+SETTINGS: tuple[Setting, ...] = (*_CORE_SETTINGS, *_ALARM_SETTINGS, *_LINK_SETTINGS)
 
 SOURCE_FIELDS: tuple[Field, ...] = (
     Field("key", str, True, "Stable identifier of the source; also the name of its spider."),

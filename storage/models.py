@@ -26,12 +26,17 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 __all__ = [
+    "LINK_CLASSES",
+    "LINK_MOVED_BY",
+    "LINK_ORIGINS",
+    "LINK_STATES",
     "RECORD_STATUSES",
     "RUN_STATUSES",
     "Base",
@@ -62,6 +67,29 @@ RUN_STATUSES = ("running", "finished", "partial", "failed", "aborted")
 RECORD_STATUSES = ("active", "removed")
 LINK_ORIGINS = ("config", "record", "resource", "cli")
 LINK_STATES = ("healthy", "failing", "broken", "moved", "needs_review")
+# The class of one link check: the one vocabulary of the database, CLI, report and export,
+# documented with what produces each in pipeline.links.classes and docs/links.md.
+LINK_CLASSES = (
+    "ok",
+    "redirected",
+    "moved",
+    "not_found",
+    "forbidden",
+    "client_error",
+    "blocked",
+    "rate_limited",
+    "server_error",
+    "soft_404",
+    "timeout",
+    "dns_error",
+    "connection_error",
+    "tls_error",
+    "redirect_loop",
+    "robots_disallowed",
+    "private_network",
+)
+# How a link in state `moved` was found to have moved.
+LINK_MOVED_BY = ("redirect", "fingerprint")
 DUPLICATE_STATUSES = ("open", "confirmed", "rejected")
 
 # JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
@@ -236,13 +264,17 @@ class Link(Base):
     """A URL the link monitor checks: cited in the article, in a record, or added by hand.
 
     URLs can be longer than any index allows, so uniqueness is on `url_hash`, which is kept in
-    step with `url` whenever `url` is set.
+    step with `url` whenever `url` is set. The state over time (`state`, `consecutive_failures`,
+    `first_failed`, `last_ok`) is decided by `pipeline.links.states`; `last_class`, `http_status`
+    and `final_url` are those of the latest check.
     """
 
     __tablename__ = "link"
     __table_args__ = (
         CheckConstraint(_one_of("origin", LINK_ORIGINS), name="origin"),
         CheckConstraint(_one_of("state", LINK_STATES), name="state"),
+        CheckConstraint(_one_of("last_class", LINK_CLASSES), name="last_class"),
+        CheckConstraint(_one_of("moved_by", LINK_MOVED_BY), name="moved_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -252,16 +284,42 @@ class Link(Base):
     cited_in: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"), index=True)
+    # The platform the link belongs to (a record's page or resource, a start URL), for --source.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"), index=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     # NULL until the first check; a CHECK lets NULL through.
     state: Mapped[str | None] = mapped_column(String(16))
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_failed: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_ok: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_checked: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_class: Mapped[str | None] = mapped_column(String(32))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    final_url: Mapped[str | None] = mapped_column(Text)
     suggested_url: Mapped[str | None] = mapped_column(Text)
+    # How a `moved` link was found to move: by a permanent redirect, or by its content turning
+    # up at another URL while its own URL fails (then only a usable answer undoes it).
+    moved_by: Mapped[str | None] = mapped_column(String(16))
     archive_url: Mapped[str | None] = mapped_column(Text)
+    # When the archive was last asked (found or not), so a miss is retried only later.
+    archive_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Validators of the last usable answer, sent back to learn "unchanged" from a 304.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    # The content as first seen (content drift is measured from it) and when drift was raised.
+    baseline_text_hash: Mapped[str | None] = mapped_column(String(64))
+    baseline_simhash: Mapped[str | None] = mapped_column(String(16))
+    baseline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    drifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The content of the last usable check with a fingerprint: what a move is recognised by.
+    good_text_hash: Mapped[str | None] = mapped_column(String(64))
+    good_simhash: Mapped[str | None] = mapped_column(String(16))
+    good_words: Mapped[int | None] = mapped_column(Integer)
+    good_title: Mapped[str | None] = mapped_column(Text)
+    good_canonical_url: Mapped[str | None] = mapped_column(Text)
+    good_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @validates("url")
     def _keep_url_hash(self, _key: str, url: str) -> str:
@@ -270,10 +328,17 @@ class Link(Base):
 
 
 class LinkCheck(Base):
-    """One check of one link: what the server answered and how it was classed."""
+    """One check of one link: what the server answered and how it was classed.
+
+    `fingerprint` is the hash of the page's normalised main text, `simhash` its 64-bit simhash
+    as 16 hex digits; both NULL when no body was read (HEAD, 304, an error).
+    """
 
     __tablename__ = "link_check"
-    __table_args__ = (Index(None, "link_id", "checked_at"),)
+    __table_args__ = (
+        Index(None, "link_id", "checked_at"),
+        CheckConstraint(_one_of("link_class", LINK_CLASSES), name="link_class"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("link.id"))
@@ -281,10 +346,21 @@ class LinkCheck(Base):
     link_class: Mapped[str] = mapped_column(String(32))
     http_status: Mapped[int | None] = mapped_column(Integer)
     final_url: Mapped[str | None] = mapped_column(Text)
+    suggested_url: Mapped[str | None] = mapped_column(Text)
+    # [{"url", "method", "status"}, ...] from the first request to the final answer.
     redirect_chain: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     latency_ms: Mapped[float | None] = mapped_column(Float)
     size: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    not_modified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     fingerprint: Mapped[str | None] = mapped_column(String(128))
+    simhash: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(Text)
+    # Why the class: {"signature": "cf-mitigated: challenge"}, {"phrase": ...}, ...
+    evidence: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, server_default=text("'{}'")
+    )
     error: Mapped[str | None] = mapped_column(Text)
 
 

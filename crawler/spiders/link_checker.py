@@ -1,0 +1,503 @@
+"""The link-check spider: fetch every target URL once and record exactly what happened.
+
+It classifies nothing (`pipeline.links.classify` does): it follows redirects itself, hop by hop,
+so the chain, every status and a loop are all seen; retries 429 and 503 answers (honouring
+``Retry-After``) and timeouts with backoff; asks HEAD first for documents and GET where the body
+is needed; reads at most ``max_body_bytes`` of a page and nothing of a document; obeys robots.txt
+when told to (a disallowed URL is reported, not fetched); and asks each origin once for a
+made-up URL, so that a site answering 200 to anything is recognised. No cache is ever used.
+
+Run through `citywatch check-links`, which passes the targets (``targets=[LinkTarget, ...]``)
+and the ``CITYWATCH_LINK_CHECK`` setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from time import monotonic
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from protego import Protego
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+    StopDownload,
+)
+from scrapy.http import Headers, Response
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+)
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from crawler.links import Hop, LinkObservation, LinkTarget, OriginProbe
+from crawler.middlewares.private_network import PrivateNetworkRefused
+
+__all__ = ["DOCUMENT_EXTENSIONS", "LinkCheckOptions", "LinkCheckSpider"]
+
+# A URL ending so is a document: HEAD tells all we need (type, size, validators).
+_DOCUMENTS = "pdf doc docx odt rtf xls xlsx ods csv ppt pptx odp zip rar 7z gz tgz epub"
+_MEDIA = "mp3 mp4 m4a avi mov webm jpg jpeg png gif svg webp tif tiff"
+DOCUMENT_EXTENSIONS = frozenset(f"{_DOCUMENTS} {_MEDIA}".split())
+RETRIED_STATUSES = frozenset({429, 503})
+# Headers kept with an observation: what classification, validators and evidence need.
+KEPT_HEADERS = (
+    "content-type",
+    "content-length",
+    "server",
+    "location",
+    "retry-after",
+    "etag",
+    "last-modified",
+    "www-authenticate",
+    "cf-mitigated",
+    "cf-ray",
+    "x-iinfo",
+    "x-sucuri-id",
+    "x-amzn-waf-action",
+    "x-datadome",
+    "x-cdn",
+)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+ROBOTS_MAX_BYTES = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCheckOptions:
+    """The ``CITYWATCH_LINK_CHECK`` setting (from ``[link_check]`` of citywatch.toml)."""
+
+    obey_robots: bool = True
+    probe_soft_404: bool = True
+    max_redirects: int = 10
+    retry_times: int = 2
+    max_retry_after: float = 30.0
+    max_body_bytes: int = 1_000_000
+    user_agent: str = "citywatch"
+
+    @classmethod
+    def from_setting(cls, value: dict[str, Any]) -> LinkCheckOptions:
+        known = {name: value[name] for name in cls.__slots__ if name in value}
+        return cls(**known)
+
+
+@dataclass(slots=True)
+class _Check:
+    """One target's check in flight: the chain so far and its retries."""
+
+    target: LinkTarget
+    started: float
+    method: str
+    hops: list[Hop] = field(default_factory=list)
+    attempts: int = 0
+    retries: int = 0
+    retried_statuses: list[int] = field(default_factory=list)
+    retry_after_exceeded: bool = False
+
+
+@dataclass(slots=True)
+class _Origin:
+    """What is known of one origin (scheme://host:port) during the run."""
+
+    targets: list[LinkTarget]
+    robots: Protego | None = None
+    probe: OriginProbe | None = None
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def wants_head(url: str) -> bool:
+    """A document URL is asked HEAD first; a page is fetched (its body is fingerprinted)."""
+    path = urlsplit(url).path.lower()
+    return path.rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS if "." in path else False
+
+
+def retry_delay(value: str | None, attempt: int, now: datetime | None = None) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based): the server's ``Retry-After``
+    (seconds or an HTTP date) when it gave one, else 0.5 s doubling each time."""
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            pass
+        else:
+            if when.tzinfo is not None:
+                return max(0.0, float((when - (now or datetime.now(UTC))).total_seconds()))
+    return 0.5 * 2.0 ** (attempt - 1)
+
+
+def error_kind(failure: Failure) -> tuple[str, str]:
+    """The `crawler.links.ERROR_KINDS` entry for a failed download, and a one-line text.
+
+    Download handlers wrap Twisted's errors (Scrapy's ``DownloadTimeoutError``,
+    ``CannotResolveHostError``...) and HTTP/1.1 nests the real causes in ``reasons``; every
+    cause in the chain is looked at."""
+    causes = _causes(failure.value or RuntimeError(failure.getErrorMessage()))
+    text = "; ".join(_one_line(cause) for cause in causes)[:500]
+    if any(isinstance(c, PrivateNetworkRefused) for c in causes):
+        return "private_network", text
+    if any(isinstance(c, (DNSLookupError, CannotResolveHostError)) for c in causes):
+        return "dns", text
+    if any(type(c).__module__.startswith("OpenSSL") for c in causes):
+        return "tls", text
+    timeouts = (TxTimeoutError, TCPTimedOutError, asyncio.TimeoutError, DownloadTimeoutError)
+    if any(isinstance(c, timeouts) for c in causes):
+        return "timeout", text
+    connection = (
+        ConnectError,
+        ConnectionLost,
+        ConnectionDone,
+        ResponseNeverReceived,
+        ResponseFailed,
+        DownloadConnectionRefusedError,
+        DownloadFailedError,
+        ResponseDataLossError,
+        OSError,
+    )
+    if any(isinstance(c, connection) for c in causes):
+        return "connection", text
+    return "other", text
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error``, its causes and contexts, and the ``reasons`` Twisted's web client keeps."""
+    seen: list[BaseException] = []
+    pending = [error]
+    while pending and len(seen) < 20:
+        current = pending.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        for reason in getattr(current, "reasons", None) or []:
+            pending.append(getattr(reason, "value", reason))
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+    return seen
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
+def kept_headers(headers: Headers) -> dict[str, str]:
+    kept = {}
+    for name in KEPT_HEADERS:
+        value = headers.get(name)
+        if value is not None:
+            kept[name] = value.decode("latin-1")[:1000]
+    return kept
+
+
+def is_html(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES or not content_type
+
+
+class LinkCheckSpider(Spider):
+    name = "link_checker"
+    custom_settings = {
+        # The spider follows redirects, retries and reads robots.txt itself, and never caches:
+        # a cached answer would hide an outage or a move.
+        "REDIRECT_ENABLED": False,
+        "METAREFRESH_ENABLED": False,
+        "RETRY_ENABLED": False,
+        "ROBOTSTXT_OBEY": False,
+        "HTTPCACHE_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "HTTPERROR_ALLOW_ALL": True,
+        "DOWNLOAD_MAXSIZE": 0,  # bounded by the spider (StopDownload), see _headers_received
+        "LOG_LEVEL": "INFO",
+    }
+
+    def __init__(self, targets: Iterable[LinkTarget] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.targets = list(targets)
+        self.options = LinkCheckOptions()
+        self._origins: dict[str, _Origin] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LinkCheckSpider:
+        spider: LinkCheckSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        return spider
+
+    # -- start: per origin, robots.txt, then the probe, then the targets --------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.options = LinkCheckOptions.from_setting(
+            {
+                **self.crawler.settings.getdict("CITYWATCH_LINK_CHECK"),
+                "user_agent": self.crawler.settings.get("USER_AGENT"),
+            }
+        )
+        by_origin: dict[str, list[LinkTarget]] = defaultdict(list)
+        for target in self.targets:
+            by_origin[origin_of(target.url)].append(target)
+        self.logger.info("checking %d URLs on %d origins", len(self.targets), len(by_origin))
+        for origin, targets in by_origin.items():
+            self._origins[origin] = _Origin(targets)
+            if self._needs_robots(origin):
+                yield self._robots_request(origin, origin + "/robots.txt", hops=0)
+            else:
+                for item in self._after_robots(origin):
+                    yield item
+
+    def _needs_robots(self, origin: str) -> bool:
+        return self.options.obey_robots and origin.startswith(("http://", "https://"))
+
+    def _robots_request(self, origin: str, url: str, hops: int) -> Request:
+        return Request(
+            url,
+            callback=self._robots_answered,
+            errback=self._robots_failed,
+            dont_filter=True,
+            priority=10,
+            meta=self._meta(origin=origin, hops=hops, download_maxsize=ROBOTS_MAX_BYTES),
+        )
+
+    def _robots_answered(self, response: Response) -> Iterable[Request | LinkObservation]:
+        origin, hops = response.meta["origin"], response.meta["hops"]
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location and hops < self.options.max_redirects:
+            url = urljoin(response.url, location.decode("latin-1"))
+            return [self._robots_request(origin, url, hops + 1)]
+        if 200 <= response.status < 300:
+            text = response.body.decode("utf-8", "replace")
+            self._origins[origin].robots = Protego.parse(text)
+        # 4xx: no rules; 5xx and errors: Scrapy's own choice, allow (the check itself tells).
+        return self._after_robots(origin)
+
+    def _robots_failed(self, failure: Failure) -> Iterable[Request | LinkObservation]:
+        return self._after_robots(failure.request.meta["origin"])  # type: ignore[attr-defined]
+
+    def _after_robots(self, origin: str) -> list[Request | LinkObservation]:
+        state = self._origins[origin]
+        allowed = [t for t in state.targets if self._allowed(state, t.url)]
+        refused = [t for t in state.targets if not self._allowed(state, t.url)]
+        out: list[Request | LinkObservation] = [
+            LinkObservation(
+                url=t.url,
+                link_ids=t.link_ids,
+                checked_at=datetime.now(UTC),
+                error="robots.txt disallows this URL for our user agent",
+                error_kind="robots",
+            )
+            for t in refused
+        ]
+        state.targets = allowed
+        if self.options.probe_soft_404 and any(not wants_head(t.url) for t in allowed):
+            probe_url = f"{origin}/{secrets.token_hex(8)}-citywatch-probe"
+            if self._allowed(state, probe_url):
+                out.append(self._probe_request(origin, probe_url, []))
+                return out
+        out.extend(self._target_requests(origin))
+        return out
+
+    def _allowed(self, state: _Origin, url: str) -> bool:
+        return state.robots is None or state.robots.can_fetch(url, self.options.user_agent)
+
+    # -- the probe: a made-up URL of the origin ------------------------------------------------
+
+    def _probe_request(self, origin: str, url: str, chain: list[str]) -> Request:
+        return Request(
+            url,
+            callback=self._probe_answered,
+            errback=self._probe_failed,
+            dont_filter=True,
+            priority=5,
+            meta=self._meta(origin=origin, chain=chain),
+        )
+
+    def _probe_answered(self, response: Response) -> list[Request]:
+        origin, chain = response.meta["origin"], [*response.meta["chain"], response.url]
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location and len(chain) <= self.options.max_redirects:
+            url = urljoin(response.url, location.decode("latin-1"))
+            if url not in chain:
+                return [self._probe_request(origin, url, chain)]
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        self._origins[origin].probe = OriginProbe(
+            url=chain[0],
+            status=response.status,
+            final_url=response.url,
+            content_type=content_type,
+            body=response.body if is_html(content_type) else b"",
+        )
+        return self._target_requests(origin)
+
+    def _probe_failed(self, failure: Failure) -> list[Request]:
+        return self._target_requests(failure.request.meta["origin"])  # type: ignore[attr-defined]
+
+    # -- the targets ---------------------------------------------------------------------
+
+    def _target_requests(self, origin: str) -> list[Request]:
+        targets, self._origins[origin].targets = self._origins[origin].targets, []
+        requests = []
+        for target in targets:
+            check = _Check(target, monotonic(), "HEAD" if wants_head(target.url) else "GET")
+            requests.append(self._request(check, target.url))
+        return requests
+
+    def _request(self, check: _Check, url: str) -> Request:
+        headers = {}
+        if not check.hops and url == check.target.url:
+            # Validators only ever learn "unchanged" (a 304); a failure still shows as one.
+            if check.target.etag:
+                headers["If-None-Match"] = check.target.etag
+            if check.target.last_modified:
+                headers["If-Modified-Since"] = check.target.last_modified
+        return Request(
+            url,
+            method=check.method,
+            headers=headers,
+            callback=self._answered,
+            errback=self._failed,
+            dont_filter=True,
+            meta=self._meta(check=check),
+        )
+
+    def _meta(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "dont_redirect": True,
+            "dont_retry": True,
+            "dont_cache": True,
+            "dont_obey_robotstxt": True,
+            "handle_httpstatus_all": True,
+            **extra,
+        }
+
+    async def _answered(self, response: Response) -> AsyncIterator[Request | LinkObservation]:
+        check: _Check = response.meta["check"]
+        check.attempts += 1
+        status = response.status
+        if status in RETRIED_STATUSES and check.retries < self.options.retry_times:
+            delay = retry_delay(_header(response, "Retry-After"), check.retries + 1)
+            if delay <= self.options.max_retry_after:
+                check.retries += 1
+                check.retried_statuses.append(status)
+                await asyncio.sleep(delay)
+                yield self._request(check, response.url)
+                return
+            check.retry_after_exceeded = True
+        location = _header(response, "Location")
+        hop = Hop(response.url, check.method, status, location)
+        if check.method == "HEAD" and not (200 <= status < 400):
+            # HEAD refused (405, 501...) or failing: GET decides, as a browser would.
+            check.method = "GET"
+            yield self._request(check, response.url)
+            return
+        if 300 <= status < 400 and status != 304 and location:
+            check.hops.append(hop)
+            next_url = urldefrag(urljoin(response.url, location))[0]
+            if len(check.hops) >= self.options.max_redirects:
+                yield self._observation(check, error="too many redirects", kind="too_many_hops")
+                return
+            if next_url in {h.url for h in check.hops}:
+                yield self._observation(
+                    check, error=f"redirect loop back to {next_url}", kind="loop"
+                )
+                return
+            if status == 303:
+                check.method = "GET"
+            yield self._request(check, next_url)
+            return
+        check.hops.append(hop)
+        yield self._observation(check, response=response)
+
+    async def _failed(self, failure: Failure) -> AsyncIterator[Request | LinkObservation]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        check: _Check = request.meta["check"]
+        check.attempts += 1
+        kind, text = error_kind(failure)
+        if kind == "timeout" and check.retries < self.options.retry_times:
+            check.retries += 1
+            await asyncio.sleep(retry_delay(None, check.retries))
+            yield self._request(check, request.url)
+            return
+        check.hops.append(Hop(request.url, check.method, None))
+        yield self._observation(check, error=text, kind=kind)
+
+    def _observation(
+        self,
+        check: _Check,
+        response: Response | None = None,
+        error: str | None = None,
+        kind: str | None = None,
+    ) -> LinkObservation:
+        observation = LinkObservation(
+            url=check.target.url,
+            link_ids=check.target.link_ids,
+            checked_at=datetime.now(UTC),
+            hops=list(check.hops),
+            attempts=check.attempts,
+            retried_statuses=list(check.retried_statuses),
+            latency_ms=round((monotonic() - check.started) * 1000, 1),
+            probe=self._origins[origin_of(check.target.url)].probe,
+            error=error,
+            error_kind=kind,
+        )
+        if response is None:
+            return observation
+        headers = kept_headers(response.headers)
+        observation.status = response.status
+        observation.final_url = response.url
+        observation.headers = headers
+        observation.not_modified = response.status == 304
+        observation.retry_after_exceeded = check.retry_after_exceeded
+        stopped = "download_stopped" in response.flags
+        if check.method == "GET" and is_html(headers.get("content-type", "")):
+            observation.body = response.body[: self.options.max_body_bytes]
+            observation.body_truncated = stopped and bool(response.body)
+        length = headers.get("content-length", "")
+        observation.size = (
+            len(response.body)
+            if response.body and not stopped
+            else (int(length) if length.isdigit() else None)
+        )
+        return observation
+
+    # -- bounded bodies ------------------------------------------------------------------
+
+    def _headers_received(
+        self, headers: Headers, body_length: int, request: Request, spider: Spider
+    ) -> None:
+        if "check" not in request.meta and "chain" not in request.meta:
+            return
+        content_type = (headers.get("Content-Type") or b"").decode("latin-1")
+        if request.method == "GET" and not is_html(content_type):
+            raise StopDownload(fail=False)  # a document: its headers tell all we need
+
+    def _bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
+        if "check" not in request.meta and "chain" not in request.meta:
+            return
+        received = request.meta.get("body_bytes", 0) + len(data)
+        request.meta["body_bytes"] = received
+        if received >= self.options.max_body_bytes:
+            raise StopDownload(fail=False)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None

@@ -1,0 +1,83 @@
+"""What the `citywatch` commands share: the context object, exit codes, output helpers."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import click
+from rich.console import Console
+
+from pipeline.config import Config, load_config
+
+__all__ = [
+    "EXIT_ALARM",
+    "EXIT_OK",
+    "EXIT_RUN_FAILED",
+    "EXIT_USAGE",
+    "Context",
+    "as_utc",
+    "output_to",
+    "pass_context",
+    "stderr",
+    "stdout_console",
+]
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
+stderr = Console(stderr=True, highlight=False)
+
+
+class Context:
+    def __init__(self, config_path: str | None, db_url: str | None, verbose: int) -> None:
+        self.config_path = config_path
+        self.db_url = db_url
+        self.verbose = verbose
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path, db_url=self.db_url)
+        return self._config
+
+    @property
+    def log_level(self) -> str:
+        return {0: "WARNING", 1: "INFO"}.get(self.verbose, "DEBUG")
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@contextmanager
+def output_to(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file written whole: a killed command never leaves half a file."""
+    if path is None:
+        yield sys.stdout
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def stdout_console() -> Console:
+    """Tables on stdout; piped to a file or a pager they keep every column whole."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
