@@ -36,6 +36,8 @@ class LinkTarget:
     # unchanged page costs a 304. Only ever used to learn "unchanged", never to hide an outage.
     etag: str | None = None
     last_modified: str | None = None
+    # The link failed its last check: a timeout is not retried within this run.
+    failing: bool = False
 
 
 @dataclass(frozen=True, slots=True)

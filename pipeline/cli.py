@@ -229,7 +229,8 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     "--since",
     type=click.DateTime(),
     metavar="TIME",
-    help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01).",
+    help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01), and on the link "
+    "events since TIME (default: since the earliest reported run started).",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
@@ -237,7 +238,8 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
 def report(
     obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str, output: str | None
 ) -> None:
-    """The change report: per run, records new, updated (with the fields), removed.
+    """The change report: per run, records new, updated (with the fields), removed; links
+    broken, moved, drifted, to review, failing and recovered, with the evidence.
 
     \b
     Example:
@@ -255,25 +257,36 @@ def report(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
     metavar="TIME",
-    help="Only records changed at or after TIME (the last changed_at you ingested; inclusive).",
+    help="Only records changed at or after TIME (the last changed_at you ingested; inclusive); "
+    "with --links, links whose state changed at or after TIME.",
+)
+@click.option(
+    "--links",
+    "links",
+    is_flag=True,
+    help="Export the monitored links (state, class, suggested and archived URLs) instead of "
+    "the records.",
 )
 @click.option(
     "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
 )
 @pass_context
-def export(obj: Context, fmt: str, since: datetime | None, output: str | None) -> None:
-    """Export records as JSON lines for the downstream catalogue (see docs/export.md).
+def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: str | None) -> None:
+    """Export records, or monitored links, as JSON lines for the downstream catalogue (see
+    docs/export.md).
 
     \b
     Example:
       citywatch export --since 2026-11-27T02:00:00+00:00 -o changes.jsonl
+      citywatch export --links --since 2026-11-27T02:00:00+00:00 -o links.jsonl
     """
-    from pipeline.commands import write_export
+    from pipeline.commands import write_export, write_links_export
 
     with output_to(output) as out:
-        summary = write_export(obj.config, as_utc(since), out)
+        write = write_links_export if links else write_export
+        summary = write(obj.config, as_utc(since), out)
     stderr.print(
-        f"exported {summary.count} records; next --since: "
+        f"exported {summary.count} {'links' if links else 'records'}; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
         markup=False,
     )

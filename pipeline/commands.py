@@ -26,7 +26,7 @@ from pipeline.crawl import (
     select_sources,
 )
 from pipeline.duplicates import detect_duplicates
-from pipeline.export import ExportSummary, export_jsonl
+from pipeline.export import ExportSummary, export_jsonl, export_links_jsonl
 from pipeline.links.check import CheckSummary, check_links
 from pipeline.report import (
     build_report,
@@ -62,6 +62,7 @@ __all__ = [
     "write_duplicates",
     "write_export",
     "write_link_rows",
+    "write_links_export",
     "write_report",
 ]
 
@@ -181,7 +182,8 @@ def write_report(
     try:
         with session_scope(sessions) as session:
             chosen = report_run_ids(session, run_ids, since)
-            report = build_report(session, chosen, datetime.now(UTC))
+            # --since also opens the window of link events; without it, the runs' start does.
+            report = build_report(session, chosen, datetime.now(UTC), links_since=since)
     finally:
         engine.dispose()
     out.write(render_json(report) if fmt == "json" else render_markdown(report))
@@ -230,6 +232,16 @@ def write_export(config: Config, since: datetime | None, out: IO[str]) -> Export
     try:
         with session_scope(sessions) as session:
             return export_jsonl(session, since, out)
+    finally:
+        engine.dispose()
+
+
+def write_links_export(config: Config, since: datetime | None, out: IO[str]) -> ExportSummary:
+    """Every monitored link whose state changed at or after `since`, as JSON lines."""
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            return export_links_jsonl(session, since, out)
     finally:
         engine.dispose()
 

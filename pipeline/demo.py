@@ -4,7 +4,8 @@ Every platform and the bibliography, each on its own replica. Three crawls: a ba
 (after the replicas switch to their second state: one record added, one edited, one removed on
 each; on the bibliography one document edited, one gone) two more, because a record is only
 marked removed after it was missing from two complete crawls. The change report covers the two
-later crawls.
+later crawls. Every monitored link (the start URLs, every record's page and resources) is
+checked after the first and the last crawl, so the report shows the removed pages failing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.commands import (
 )
 from pipeline.config import Config, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
+from pipeline.links.check import check_links_with
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
 
@@ -69,6 +71,14 @@ def demo_config_text(base_urls: dict[str, str], database_path: Path) -> str:
         "download_delay = 0.0",
         "concurrency_per_host = 8",
         "timeout = 10.0",
+        "",
+        "[link_check]",
+        "download_delay = 0.0",
+        "concurrency_per_host = 8",
+        "timeout = 5.0",
+        'archive_endpoint = ""  # offline: no Wayback lookups',
+        "# offline: the replicas' links to the real web (city sites, videos) are not checked",
+        'exclude = ["^https?://(?!127\\\\.0\\\\.0\\\\.1[:/])"]',
         "",
     ]
     for key, base in base_urls.items():
@@ -145,4 +155,12 @@ async def _three_rounds(
         rounds.append(outcomes)
         if any(o.reason == "shutdown" for o in outcomes):
             break  # interrupted: report what was done
+        if number in (1, 3):
+            # Every link now, not only what is due: the demo's days are minutes apart.
+            summary = await check_links_with(runner, config, everything=True)
+            classes = ", ".join(f"{n} {c}" for c, n in summary.classes.most_common())
+            console.print(
+                f"link check after crawl {number}: {summary.links} links, {classes}",
+                markup=False,
+            )
     return rounds

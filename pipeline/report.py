@@ -4,8 +4,9 @@
 `render_markdown` renders it with a Jinja2 template. Every scraped string is escaped for
 Markdown and HTML before it reaches the page: a title is data, never markup.
 
-The report also lists the possible duplicates its runs found; `duplicate_listing` and
-`render_duplicates_markdown` are what `citywatch duplicates` prints.
+The report also lists the possible duplicates its runs found (`duplicate_listing` and
+`render_duplicates_markdown` are what `citywatch duplicates` prints) and what the link monitor
+found in the report's window (`pipeline.link_report`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.duplicates import evidence_reasons
+from pipeline.link_report import link_section
 from storage.duplicates import DUPLICATE_EVENT, list_duplicates
 from storage.events import shorten
-from storage.models import PossibleDuplicate, Record
+from storage.models import CrawlRun, PossibleDuplicate, Record
 from storage.repositories import events_for_run, run_summary
 
 __all__ = [
@@ -31,6 +34,8 @@ __all__ = [
     "duplicate_entry",
     "duplicate_listing",
     "md_escape",
+    "md_prose",
+    "md_url",
     "render_duplicates_markdown",
     "render_json",
     "render_markdown",
@@ -41,24 +46,42 @@ _EVENT_KINDS = ("new", "updated", "removed", "reappeared")
 # Inline only: every scraped value follows other text on its line, so line-start syntax
 # (#, -, +, 1.) cannot trigger; < > & are HTML-escaped first.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# A URL inside prose, up to the next space: shown as code, like every URL of the report.
+_URL_IN_TEXT = re.compile(r"((?:https?|ftp)://\S+|www\.\S+)", re.IGNORECASE)
 
 
 def build_report(
-    session: Session, run_ids: Sequence[int], generated_at: datetime
+    session: Session,
+    run_ids: Sequence[int],
+    generated_at: datetime,
+    *,
+    links_since: datetime | None = None,
 ) -> dict[str, Any]:
+    """The report of these runs, with the link events from `links_since` to `generated_at`.
+
+    Without `links_since` the link window opens when the earliest of the runs started; with
+    no runs either, it holds every link event up to `generated_at`.
+    """
     runs = [_run_section(session, run_id) for run_id in sorted(run_ids)]
     duplicates = [
         duplicate_entry(pair) for pair in list_duplicates(session, None, run_ids=list(run_ids))
     ]
+    if links_since is None and run_ids:
+        links_since = session.scalar(
+            select(func.min(CrawlRun.started_at)).where(CrawlRun.id.in_(list(run_ids)))
+        )
+    links, link_totals = link_section(session, links_since, generated_at)
     totals = {kind: sum(len(run["events"][kind]) for run in runs) for kind in _EVENT_KINDS}
     totals["alarms"] = sum(len(run["alarms"]) for run in runs)
     totals["possible_duplicates"] = sum(pair["status"] == "open" for pair in duplicates)
+    totals.update(link_totals)
     return {
         "format_version": REPORT_FORMAT_VERSION,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "totals": totals,
         "runs": runs,
         "possible_duplicates": duplicates,
+        "links": links,
     }
 
 
@@ -196,6 +219,17 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
 
 
+def md_prose(value: Any) -> str:
+    """Text that may hold URLs (a link's evidence): the URLs as code, the rest escaped (quotes
+    stay: with < and > escaped no tag, hence no attribute, can open)."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    pieces = _URL_IN_TEXT.split(text)  # the URLs at odd positions
+    return "".join(
+        md_url(piece) if position % 2 else _MD_SPECIAL.sub(r"\\\1", html.escape(piece, quote=False))
+        for position, piece in enumerate(pieces)
+    )
+
+
 def md_url(value: Any) -> str:
     """A URL shown as code: never a live link to whatever a page claimed."""
     text = str(value or "").replace("`", "%60").replace("\n", "")
@@ -213,6 +247,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     )
     env.filters["md"] = md_escape
     env.filters["url"] = md_url
+    env.filters["prose"] = md_prose
     env.filters["duplicate"] = md_duplicate
     return env.get_template("report.md.j2").render(report=report)
 

@@ -292,6 +292,13 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "answer is a soft_404.",
     ),
     Setting(
+        "link_check.exclude",
+        list,
+        [],
+        "Regular expressions (Python syntax, searched in the URL): a monitored link matching "
+        "one is not checked, e.g. hosts you cannot reach from the checking machine.",
+    ),
+    Setting(
         "link_check.failures_before_broken",
         int,
         3,

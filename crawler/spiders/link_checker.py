@@ -42,6 +42,7 @@ from twisted.internet.error import (
     DNSLookupError,
     TCPTimedOutError,
 )
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -56,6 +57,8 @@ _DOCUMENTS = "pdf doc docx odt rtf xls xlsx ods csv ppt pptx odp zip rar 7z gz t
 _MEDIA = "mp3 mp4 m4a avi mov webm jpg jpeg png gif svg webp tif tiff"
 DOCUMENT_EXTENSIONS = frozenset(f"{_DOCUMENTS} {_MEDIA}".split())
 RETRIED_STATUSES = frozenset({429, 503})
+# A failure of robots.txt or the probe that every URL of the origin would meet too.
+ORIGIN_FAILURES = frozenset({"dns", "tls", "private_network"})
 # Headers kept with an observation: what classification, validators and evidence need.
 KEPT_HEADERS = (
     "content-type",
@@ -108,6 +111,7 @@ class _Check:
     retries: int = 0
     retried_statuses: list[int] = field(default_factory=list)
     retry_after_exceeded: bool = False
+    latency: float = 0.0  # seconds spent downloading, every hop and retry included
 
 
 @dataclass(slots=True)
@@ -180,6 +184,12 @@ def error_kind(failure: Failure) -> tuple[str, str]:
     return "other", text
 
 
+def _refused(failure: Failure) -> bool:
+    """The connection was refused (nothing listens there), not merely lost."""
+    refused = (ConnectionRefusedError, TxConnectionRefusedError, DownloadConnectionRefusedError)
+    return any(isinstance(c, refused) for c in _causes(failure.value or RuntimeError()))
+
+
 def _causes(error: BaseException) -> list[BaseException]:
     """``error``, its causes and contexts, and the ``reasons`` Twisted's web client keeps."""
     seen: list[BaseException] = []
@@ -227,6 +237,9 @@ class LinkCheckSpider(Spider):
         "COOKIES_ENABLED": False,
         "HTTPERROR_ALLOW_ALL": True,
         "DOWNLOAD_MAXSIZE": 0,  # bounded by the spider (StopDownload), see _headers_received
+        # Each callback yields one request or one observation; Scrapy starts CONCURRENT_ITEMS
+        # asyncio tasks per callback output (100 by default), which cost more than the checks.
+        "CONCURRENT_ITEMS": 1,
         "LOG_LEVEL": "INFO",
     }
 
@@ -235,6 +248,7 @@ class LinkCheckSpider(Spider):
         self.targets = list(targets)
         self.options = LinkCheckOptions()
         self._origins: dict[str, _Origin] = {}
+        self._ready: asyncio.Queue[str] = asyncio.Queue()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LinkCheckSpider:
@@ -263,6 +277,15 @@ class LinkCheckSpider(Spider):
             else:
                 for item in self._after_robots(origin):
                     yield item
+        # Each origin's targets once its robots.txt and probe are known, lazily: the engine
+        # takes start requests as it has room, so 10,000 targets never sit in one callback's
+        # output (which starves the downloader until the engine's next heartbeat).
+        for _ in range(len(by_origin)):
+            origin = await self._ready.get()
+            targets, self._origins[origin].targets = self._origins[origin].targets, []
+            for target in targets:
+                method = "HEAD" if wants_head(target.url) else "GET"
+                yield self._request(_Check(target, monotonic(), method), target.url)
 
     def _needs_robots(self, origin: str) -> bool:
         return self.options.obey_robots and origin.startswith(("http://", "https://"))
@@ -290,7 +313,31 @@ class LinkCheckSpider(Spider):
         return self._after_robots(origin)
 
     def _robots_failed(self, failure: Failure) -> Iterable[Request | LinkObservation]:
-        return self._after_robots(failure.request.meta["origin"])  # type: ignore[attr-defined]
+        origin = failure.request.meta["origin"]  # type: ignore[attr-defined]
+        return self._origin_unreachable(origin, failure) or self._after_robots(origin)
+
+    def _origin_unreachable(self, origin: str, failure: Failure) -> list[LinkObservation]:
+        """When the origin itself cannot be reached (its name does not resolve, it refuses
+        connections, its TLS fails, it is on a private network), every target of it would
+        fail the same way: each gets this observation, without asking again."""
+        kind, text = error_kind(failure)
+        if kind not in ORIGIN_FAILURES and not _refused(failure):
+            return []
+        targets, self._origins[origin].targets = self._origins[origin].targets, []
+        self._ready.put_nowait(origin)
+        url = failure.request.url  # type: ignore[attr-defined]
+        return [
+            LinkObservation(
+                url=t.url,
+                link_ids=t.link_ids,
+                checked_at=datetime.now(UTC),
+                hops=[Hop(t.url, "GET", None)],
+                attempts=0,
+                error=f"{text} (on {url})",
+                error_kind=kind,
+            )
+            for t in targets
+        ]
 
     def _after_robots(self, origin: str) -> list[Request | LinkObservation]:
         state = self._origins[origin]
@@ -347,18 +394,16 @@ class LinkCheckSpider(Spider):
         )
         return self._target_requests(origin)
 
-    def _probe_failed(self, failure: Failure) -> list[Request]:
-        return self._target_requests(failure.request.meta["origin"])  # type: ignore[attr-defined]
+    def _probe_failed(self, failure: Failure) -> list[Request] | list[LinkObservation]:
+        origin = failure.request.meta["origin"]  # type: ignore[attr-defined]
+        return self._origin_unreachable(origin, failure) or self._target_requests(origin)
 
     # -- the targets ---------------------------------------------------------------------
 
     def _target_requests(self, origin: str) -> list[Request]:
-        targets, self._origins[origin].targets = self._origins[origin].targets, []
-        requests = []
-        for target in targets:
-            check = _Check(target, monotonic(), "HEAD" if wants_head(target.url) else "GET")
-            requests.append(self._request(check, target.url))
-        return requests
+        """Nothing now: `start` yields the origin's targets once it is ready."""
+        self._ready.put_nowait(origin)
+        return []
 
     def _request(self, check: _Check, url: str) -> Request:
         headers = {}
@@ -391,6 +436,7 @@ class LinkCheckSpider(Spider):
     async def _answered(self, response: Response) -> AsyncIterator[Request | LinkObservation]:
         check: _Check = response.meta["check"]
         check.attempts += 1
+        check.latency += float(response.meta.get("download_latency") or 0.0)
         status = response.status
         if status in RETRIED_STATUSES and check.retries < self.options.retry_times:
             delay = retry_delay(_header(response, "Retry-After"), check.retries + 1)
@@ -431,7 +477,10 @@ class LinkCheckSpider(Spider):
         check: _Check = request.meta["check"]
         check.attempts += 1
         kind, text = error_kind(failure)
-        if kind == "timeout" and check.retries < self.options.retry_times:
+        # A link already failing is not retried after a timeout: each nightly check of it is
+        # the retry, and the hysteresis decides; a healthy one gets every retry.
+        retries = 0 if check.target.failing else self.options.retry_times
+        if kind == "timeout" and check.retries < retries:
             check.retries += 1
             await asyncio.sleep(retry_delay(None, check.retries))
             yield self._request(check, request.url)
@@ -453,7 +502,7 @@ class LinkCheckSpider(Spider):
             hops=list(check.hops),
             attempts=check.attempts,
             retried_statuses=list(check.retried_statuses),
-            latency_ms=round((monotonic() - check.started) * 1000, 1),
+            latency_ms=round((check.latency or monotonic() - check.started) * 1000, 1),
             probe=self._origins[origin_of(check.target.url)].probe,
             error=error,
             error_kind=kind,

@@ -8,6 +8,7 @@ moves and archived copies.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from scrapy.settings import Settings
 
 from crawler.links import LinkTarget
 from pipeline.addon import LINK_CHECK_SPIDER
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.crawl import run_in_reactor
 from pipeline.links.archive import ArchiveClient
 from pipeline.links.moves import find_moves
@@ -77,9 +78,24 @@ def targets_for(links: Sequence[Link]) -> list[LinkTarget]:
                 link_ids=tuple(link.id for link in group),
                 etag=trusted.etag if trusted else None,
                 last_modified=trusted.last_modified if trusted else None,
+                failing=all(link.state in ("failing", "broken") for link in group),
             )
         )
     return targets
+
+
+def excluding(links: Sequence[Link], config: Config) -> list[Link]:
+    """The links whose URL matches none of ``link_check.exclude``."""
+    patterns = []
+    for index, pattern in enumerate(config.settings["link_check.exclude"]):
+        try:
+            patterns.append(re.compile(str(pattern)))
+        except re.error as error:
+            raise ConfigError(
+                f"{config.path}: link_check.exclude[{index}]: {pattern!r}: not a regular "
+                f"expression ({error})"
+            ) from error
+    return [link for link in links if not any(p.search(link.url) for p in patterns)]
 
 
 def check_links(
@@ -126,7 +142,7 @@ async def check_links_with(
                 source_key=source_key,
                 urls=list(urls) or None,
             )
-            targets = targets_for(chosen)
+            targets = targets_for(excluding(chosen, config))
         summary.links = sum(len(t.link_ids) for t in targets)
         summary.urls = len(targets)
         if targets:

@@ -228,6 +228,11 @@ def _chain_class(
         return "ok", None
     if all(hop.status in _PERMANENT for hop in redirects):
         evidence["redirect"] = "permanent"
+        if _slash_only(observation.url, final_url):
+            # A server adding (or dropping) the trailing slash (Apache's DirectorySlash) has
+            # not moved the page: nothing for a maintainer to update.
+            evidence["redirect"] = "trailing slash"
+            return "ok", None
         if _cosmetic(observation.url, final_url):
             evidence["cosmetic"] = True  # only http->https, www. or a trailing slash changed
         return "moved", final_url
@@ -302,6 +307,15 @@ def _same_url(a: str, b: str) -> bool:
 def _site(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def _slash_only(a: str, b: str) -> bool:
+    first, second = urlsplit(a), urlsplit(b)
+    return (first.scheme, first.netloc.lower(), first.query) == (
+        second.scheme,
+        second.netloc.lower(),
+        second.query,
+    ) and first.path.rstrip("/") == second.path.rstrip("/")
 
 
 def _cosmetic(a: str, b: str) -> bool:

@@ -302,6 +302,9 @@ def _not_modified(response: Response, request_headers: Mapping[str, str]) -> boo
 def _handler_class(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
     class ReplicaRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # As nginx's tcp_nodelay: headers and body are two writes, and Nagle's algorithm would
+        # hold the second until the client's delayed ACK (40 ms) on every kept-alive request.
+        disable_nagle_algorithm = True
         server_version = "Apache"
         timeout = 30  # an idle keep-alive connection must not pin a thread forever
 

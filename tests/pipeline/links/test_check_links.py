@@ -233,3 +233,12 @@ def _events(database: str, kind: str | None = None) -> list[ChangeEvent]:
 
 def _event_kinds(database: str) -> list[str]:
     return [event.kind for event in _events(database)]
+
+
+def test_docs_name_every_class_state_and_event() -> None:
+    from storage.links import LINK_EVENTS
+    from storage.models import LINK_CLASSES, LINK_STATES
+
+    text = (Path(__file__).parents[3] / "docs" / "links.md").read_text("utf-8")
+    for name in (*LINK_CLASSES, *LINK_STATES, *LINK_EVENTS):
+        assert f"`{name}`" in text, name
