@@ -93,6 +93,7 @@ def main() -> None:
             f"concurrency {CONCURRENCY}, this machine: {os.cpu_count()} cores\n"
         )
         runs = ours(workdir, urls, bases)
+        runs += ours(workdir, urls, bases, retries=0)
         chosen = [] if args.no_peers else (args.peer or list(PEERS))
         if chosen:
             ensure_peers(ROOT)
@@ -123,9 +124,10 @@ def main() -> None:
         zoo.wait(10)
 
 
-def ours(workdir: Path, urls: list[str], bases: list[str]) -> list[Run]:
-    """Our checker cold, then the next night's --due run, then a forced --all re-check."""
-    home = workdir / "citywatch"
+def ours(workdir: Path, urls: list[str], bases: list[str], *, retries: int = 2) -> list[Run]:
+    """Our checker cold, then the next night's --due run, then a forced --all re-check; with
+    ``retries=0``, the cold run alone (as LinkChecker, which has no retries, checks)."""
+    home = workdir / f"citywatch-{retries}"
     home.mkdir()
     config = home / "citywatch.toml"
     config.write_text(
@@ -138,6 +140,7 @@ concurrency = {CONCURRENCY}
 concurrency_per_host = {CONCURRENCY}
 download_delay = 0.0
 timeout = {TIMEOUT_S}
+retry_times = {retries}
 archive_endpoint = ""
 """,
         "utf-8",
@@ -146,17 +149,20 @@ archive_endpoint = ""
     subprocess.run([*cli, "init"], check=True, cwd=ROOT, capture_output=True)
     night = datetime.now(UTC)
     runs = []
-    for name, extra in (
+    plan: list[tuple[str, list[str]]] = [
         ("citywatch (cold)", ["--now", night.isoformat(timespec="seconds")]),
         (
             "citywatch (next night, --due)",
             ["--due", "--now", (night + timedelta(days=1)).isoformat(timespec="seconds")],
         ),
         ("citywatch (forced --all)", ["--all"]),
-    ):
+    ]
+    if not retries:
+        plan = [("citywatch (cold, no retries)", plan[0][1])]
+    for name, extra in plan:
         reset(bases)
         command = [*cli, "check-links", *extra]
-        if name.endswith("(cold)"):
+        if "(cold" in name:
             command.append(str(workdir / "urls.txt"))
         wall, rss, output = timed(command)
         classes = {
@@ -212,7 +218,7 @@ def report(runs: list[Run], expected: dict[str, str]) -> None:
     )
     for run in runs:
         got = run.classes
-        checked = run is cold or not run.name.startswith("citywatch (")
+        checked = "(cold" in run.name or not run.name.startswith("citywatch (")
         right = sum(got.get(url) == cls for url, cls in expected.items())
         usable_broken = sum(
             cls in USABLE and got.get(url) in FAILURES for url, cls in expected.items()
@@ -227,8 +233,8 @@ def report(runs: list[Run], expected: dict[str, str]) -> None:
         if run.note:
             print(f"{'':34} {run.note}")
     print("\nper class (right / links):")
-    peers = [run for run in runs if run is cold or not run.name.startswith("citywatch (")]
-    print(f"{'class':18}" + "".join(f"{run.name.split()[0][:12]:>14}" for run in peers))
+    peers = [run for run in runs if "(cold" in run.name or not run.name.startswith("citywatch (")]
+    print(f"{'class':18}" + "".join(f"{_short(run.name):>14}" for run in peers))
     counts = Counter(expected.values())
     for cls in LINK_CLASSES:
         if not counts[cls]:
@@ -240,11 +246,22 @@ def report(runs: list[Run], expected: dict[str, str]) -> None:
             cells.append(f"{right}/{counts[cls]}")
         print(f"{cls:18}" + "".join(f"{cell:>14}" for cell in cells))
     print()
+    bare = next((run for run in runs if "no retries" in run.name), None)
     for run in runs[1:]:
-        if run.name.startswith("citywatch ("):
+        if run.name.startswith("citywatch (") and run is not bare:
             print(f"{run.name}: {100 * run.wall_s / cold.wall_s:.0f}% of the cold wall time")
-        else:
-            print(f"citywatch cold / {run.name}: {cold.wall_s / run.wall_s:.2f}x its wall time")
+        elif not run.name.startswith("citywatch ("):
+            line = f"citywatch cold / {run.name}: {cold.wall_s / run.wall_s:.2f}x its wall time"
+            if bare is not None:
+                line += f" (without retries: {bare.wall_s / run.wall_s:.2f}x)"
+            print(line)
+
+
+def _short(name: str) -> str:
+    """A column heading: the checker, and for ours which run."""
+    if name.startswith("citywatch ("):
+        return "citywatch" if name == "citywatch (cold)" else "cw no retry"
+    return name.split()[0][:12]
 
 
 if __name__ == "__main__":

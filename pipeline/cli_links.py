@@ -39,16 +39,15 @@ def read_url_list(stream: IO[str], name: str) -> list[str]:
     is not an http(s) URL is a ConfigError naming the file and line."""
     from pipeline.urls import is_http_url
 
-    urls: list[str] = []
+    urls: dict[str, None] = {}  # insertion-ordered set
     for number, line in enumerate(stream, start=1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
         if not is_http_url(url):
             raise ConfigError(f"{name}:{number}: {url[:200]!r}: not an http(s) URL")
-        if url not in urls:
-            urls.append(url)
-    return urls
+        urls.setdefault(url)
+    return list(urls)
 
 
 @click.command(
@@ -118,9 +117,12 @@ def check_links_command(
         f"{summary.requests} requests in {summary.seconds:.1f} s; events: {events or 'none'}; "
         f"{summary.archived} archived copies found; broken links monitored: {broken}",
         markup=False,
+        soft_wrap=True,
     )
     if not summary.complete:
-        stderr.print(f"link check did not complete: {summary.finish_reason}", markup=False)
+        stderr.print(
+            f"link check did not complete: {summary.finish_reason}", markup=False, soft_wrap=True
+        )
         sys.exit(EXIT_RUN_FAILED)
     if fail_on_broken and broken:
         sys.exit(EXIT_ALARM)

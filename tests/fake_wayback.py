@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Literal
 
 from w3lib.url import safe_url_string
+
+from pipeline.replicas.server import StopOnExit
 
 __all__ = ["API_PATH", "FakeWayback", "Mode", "WaybackRequest"]
 
@@ -50,7 +51,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class FakeWayback:
+class FakeWayback(StopOnExit):
     """Serve the availability API from a daemon thread on ``127.0.0.1`` (a free port)."""
 
     def __init__(
@@ -134,17 +135,6 @@ class FakeWayback:
             self._httpd.shutdown()
             self._thread.join()
         self._httpd.server_close()
-
-    def __enter__(self) -> FakeWayback:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _key(url: str) -> str:

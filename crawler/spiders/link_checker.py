@@ -240,6 +240,18 @@ class LinkCheckSpider(Spider):
         # Each callback yields one request or one observation; Scrapy starts CONCURRENT_ITEMS
         # asyncio tasks per callback output (100 by default), which cost more than the checks.
         "CONCURRENT_ITEMS": 1,
+        # A check is one URL, not a crawl: no Referer (the probe is nobody's referrer), no
+        # depth, no listing markers.
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+            "crawler.middlewares.listing_marker.ListingMarkerMiddleware": None,
+        },
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+        },
         "LOG_LEVEL": "INFO",
     }
 

@@ -327,10 +327,14 @@ def _cosmetic(a: str, b: str) -> bool:
     )
 
 
+# The accents NFKD splits off Latin letters (what Spanish and Portuguese use).
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+
+
 def _fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, punctuation to spaces, collapsed."""
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = _COMBINING_MARKS.sub("", text).lower()
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

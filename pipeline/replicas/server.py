@@ -32,13 +32,14 @@ import json
 import sys
 import threading
 import traceback
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from pipeline.replicas.states import checked_state
 
@@ -51,6 +52,7 @@ __all__ = [
     "Response",
     "Site",
     "SiteOptions",
+    "StopOnExit",
 ]
 
 CONTROL_PREFIX = "/__replica__/"
@@ -133,7 +135,25 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class ReplicaServer:
+class StopOnExit(ABC):
+    """``with server:`` stops the server on the way out, whatever happened inside."""
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class ReplicaServer(StopOnExit):
     """Serve ``site`` on ``host:port`` (0 = any free port) from a daemon thread, at once.
 
     >>> with ReplicaServer(site) as server:            # doctest: +SKIP
@@ -141,7 +161,13 @@ class ReplicaServer:
     """
 
     def __init__(
-        self, site: Site, host: str = DEFAULT_HOST, port: int = 0, *, verbose: bool = False
+        self,
+        site: Site,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        *,
+        verbose: bool = False,
+        handler: Callable[[ReplicaServer], type[BaseHTTPRequestHandler]] | None = None,
     ) -> None:
         self.site = site
         self.verbose = verbose
@@ -149,7 +175,8 @@ class ReplicaServer:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()  # by request target: path and query
         self._log: list[RequestRecord] = []
-        self._httpd = _Server((host, port), _handler_class(self))
+        # ``handler``: a handler class of one's own (the link zoo's answers TLS and hangs up).
+        self._httpd = _Server((host, port), (handler or _handler_class)(self))
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
         self.host = str(bound_host)
@@ -206,17 +233,6 @@ class ReplicaServer:
             self._httpd.shutdown()
             self._thread.join()
         self._httpd.server_close()
-
-    def __enter__(self) -> ReplicaServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""

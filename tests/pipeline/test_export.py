@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from pipeline.export import (
 )
 from storage.db import make_engine, session_factory
 from storage.links import LinkSpec, record_link_specs, set_archive, sync_links
-from storage.migrate import upgrade
 from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
 from tests.conftest import Replica, run_cli
 from tests.helpers import read_jsonl, write_config
@@ -85,20 +83,15 @@ def day(days: float) -> datetime:
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
+def session(session: Session) -> Session:
     """A migrated database of each backend with practices 1 and 2, their links monitored."""
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    session = session_factory(engine)()
     sync_sources(session, [SourceSpec(SOURCE_KEY, "Cities for Global Health", "c")], now=DAY0)
     run_id = start_run(session, SOURCE_KEY, DAY0)
     save_records(session, run_id, [practice(1), practice(2)], DAY0)
     finish_run(session, run_id, "finished", "finished", {}, 2, DAY0)
     sync_links(session, record_link_specs(session), DAY0)
     session.commit()
-    yield session
-    session.close()
-    engine.dispose()
+    return session
 
 
 def exported(session: Session, since: datetime | None = None) -> list[dict[str, Any]]:

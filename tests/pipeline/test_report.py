@@ -4,7 +4,6 @@ their evidence."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -265,16 +264,11 @@ def day(days: float) -> datetime:
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
+def session(session: Session) -> Session:
     """A migrated database of each backend that knows one source."""
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    session = session_factory(engine)()
     sync_sources(session, [SourceSpec(SOURCE_KEY, "Cities for Global Health", "c")], now=DAY0)
     session.commit()
-    yield session
-    session.close()
-    engine.dispose()
+    return session
 
 
 def crawled(session: Session, when: datetime, *records: RecordData) -> int:

@@ -24,11 +24,10 @@ import socket
 import sys
 import traceback
 from http.server import BaseHTTPRequestHandler
-from types import TracebackType
 
 from pipeline.replicas.link_zoo.cases import CASES, Origins, ZooLink, case_counts, mix
 from pipeline.replicas.link_zoo.site import HANGUP_PREFIX, PortalSite, ZooSite
-from pipeline.replicas.server import CONTROL_PREFIX, ReplicaServer, Response, Site
+from pipeline.replicas.server import CONTROL_PREFIX, ReplicaServer, Response, Site, StopOnExit
 
 __all__ = ["CASES", "DEFAULT_SLOW_SECONDS", "LinkZoo", "ZooLink", "case_counts"]
 
@@ -41,7 +40,7 @@ NOT_TLS = (
 )
 
 
-class LinkZoo:
+class LinkZoo(StopOnExit):
     """The zoo's two servers, started at once; a context manager that stops them."""
 
     def __init__(self, *, slow_seconds: float = DEFAULT_SLOW_SECONDS) -> None:
@@ -100,22 +99,9 @@ class LinkZoo:
         self.catchall.stop()
         self._reserved.close()
 
-    def __enter__(self) -> LinkZoo:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 def _serve(site: Site) -> ReplicaServer:
-    server = ReplicaServer(site)
-    # Nothing has the URL yet: no request can reach the generic handler before the swap.
-    server._httpd.RequestHandlerClass = _handler_class(server)
+    server = ReplicaServer(site, handler=_handler_class)
     return server
 
 

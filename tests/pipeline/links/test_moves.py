@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
@@ -16,9 +14,7 @@ from pipeline.links.fingerprint import simhash_to_hex
 from pipeline.links.moves import find_moves
 from pipeline.links.outcomes import record_outcome
 from pipeline.links.states import LinkPolicy
-from storage.db import make_engine, session_factory
 from storage.links import LinkSpec, sync_links
-from storage.migrate import upgrade
 from storage.models import ChangeEvent, Link, url_hash
 
 START = datetime(2024, 5, 6, 3, 0, tzinfo=UTC)
@@ -30,17 +26,6 @@ SIMHASH = 0x0123_4567_89AB_CDEF
 
 def day(days: float) -> datetime:
     return START + timedelta(days=days)
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """A session on a migrated database of each backend (see tests/conftest.py)."""
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    session = session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
 
 
 def page(

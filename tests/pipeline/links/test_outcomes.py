@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,9 +12,7 @@ from crawler.links import Hop, LinkObservation
 from pipeline.links.classes import Fingerprint, Verdict
 from pipeline.links.outcomes import record_outcome
 from pipeline.links.states import LinkPolicy
-from storage.db import make_engine, session_factory
 from storage.links import LinkSpec, reset_baseline, sync_links
-from storage.migrate import upgrade
 from storage.models import ChangeEvent, Link, LinkCheck
 
 START = datetime(2024, 5, 6, 3, 0, tzinfo=UTC)
@@ -26,17 +23,6 @@ SIMHASH = 0x0123_4567_89AB_CDEF
 
 def day(days: float) -> datetime:
     return START + timedelta(days=days)
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """A session on a migrated database of each backend (see tests/conftest.py)."""
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    session = session_factory(engine)()
-    yield session
-    session.close()
-    engine.dispose()
 
 
 @pytest.fixture
