@@ -241,16 +241,13 @@ class LinkCheckSpider(Spider):
         # asyncio tasks per callback output (100 by default), which cost more than the checks.
         "CONCURRENT_ITEMS": 1,
         # A check is one URL, not a crawl: no Referer (the probe is nobody's referrer), no
-        # depth, no listing markers.
+        # depth, no listing markers. (Downloader middlewares stay as the project sets them:
+        # the private-network guard is one.)
         "SPIDER_MIDDLEWARES": {
             "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
             "crawler.middlewares.listing_marker.ListingMarkerMiddleware": None,
-        },
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         },
         "LOG_LEVEL": "INFO",
     }

@@ -242,3 +242,25 @@ def test_docs_name_every_class_state_and_event() -> None:
     text = (Path(__file__).parents[3] / "docs" / "links.md").read_text("utf-8")
     for name in (*LINK_CLASSES, *LINK_STATES, *LINK_EVENTS):
         assert f"`{name}`" in text, name
+
+
+def test_a_timeout_is_retried_for_a_healthy_link_but_not_again_once_it_is_failing(
+    zoo: LinkZoo, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    config = write_link_config(tmp_path, database)
+    assert run_cli("--config", str(config), "init").code == 0
+    slow = next(link for link in zoo.links(None) if link.expected_class == "timeout")
+    urls = str(url_file(tmp_path, [slow.url]))
+    check(config, urls, now=DAY0)
+    check(config, urls, now=DAY0 + timedelta(days=1))
+
+    engine = make_engine(database)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            attempts = list(
+                session.scalars(select(LinkCheck.attempts).order_by(LinkCheck.checked_at))
+            )
+    finally:
+        engine.dispose()
+    assert attempts == [2, 1]  # retry_times = 1 in this config, then the night is the retry
