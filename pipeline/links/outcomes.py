@@ -137,6 +137,11 @@ def _keep_validators(link: Link, observation: LinkObservation) -> None:
         link.etag, link.last_modified = etag, last_modified
 
 
+# Links the catalogue cites as they are (config [[links]] and start URLs, URLs checked by hand):
+# the ones whose drift from what was cited is news.
+CITED_ORIGINS = frozenset({"config", "cli"})
+
+
 def _keep_fingerprint(
     link: Link, fingerprint: Fingerprint | None, now: datetime, policy: LinkPolicy
 ) -> dict[str, Any] | None:
@@ -158,6 +163,10 @@ def _keep_fingerprint(
             link.baseline_at = now
         return None
     if link.drifted_at is not None or fingerprint.words == 0:  # raised already; nothing read
+        return None
+    if link.origin not in CITED_ORIGINS:
+        # A record's page or resource that changes is an `updated` record, found by the crawl
+        # with the fields that changed; drift is about what the catalogue cites.
         return None
     distance = simhash_distance(simhash_from_hex(link.baseline_simhash), fingerprint.simhash)
     if fingerprint.text_hash == link.baseline_text_hash or distance <= policy.drift_bits:

@@ -27,7 +27,7 @@ def day(days: float) -> datetime:
 
 @pytest.fixture
 def link(session: Session) -> Link:
-    sync_links(session, [LinkSpec(URL, "record", title="Kitchens")], START)
+    sync_links(session, [LinkSpec(URL, "config", title="Kitchens", cited_in="article")], START)
     session.commit()
     return session.scalars(select(Link)).one()
 
@@ -176,6 +176,16 @@ def test_drift_is_raised_once_past_the_threshold(session: Session, link: Link) -
     assert check(session, link, "ok", day(28), fingerprint=page("d" * 64, further)) == []
     events = check(session, link, "ok", day(35), fingerprint=page("e" * 64, SIMHASH))
     assert kinds(events) == ["content_drifted"]
+
+
+def test_a_record_page_that_changes_is_an_updated_record_not_a_drifted_citation(
+    session: Session, link: Link
+) -> None:
+    link.origin = "record"
+    check(session, link, "ok", day(0), fingerprint=page())
+    rewritten = SIMHASH ^ ((1 << 20) - 1)
+    assert check(session, link, "ok", day(14), fingerprint=page("c" * 64, rewritten)) == []
+    assert link.drifted_at is None
 
 
 def test_no_baseline_from_a_near_empty_page(session: Session, link: Link) -> None:
