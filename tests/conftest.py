@@ -3,6 +3,7 @@ a user runs it, and the databases (a SQLite file; PostgreSQL when it is reachabl
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -26,12 +27,16 @@ PG_BASE_URL = os.environ.get(
 
 
 def _worker_url(base: str) -> str:
-    """Each pytest-xdist worker resets its own database (``test_gw0``, ...), never another's."""
+    """Each pytest-xdist worker resets its own database, never another's: named after the
+    worker and the checkout (``test_gw0_1a2b3c``), so two checkouts' suites (a CI clone beside
+    a working tree) can run at once on one server."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return base
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:6]
     url = sqlalchemy.make_url(base)
-    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+    database = f"{url.database}_{worker}_{checkout}"
+    return url.set(database=database).render_as_string(hide_password=False)
 
 
 PG_URL = _worker_url(PG_BASE_URL)
