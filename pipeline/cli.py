@@ -50,7 +50,7 @@ def _settings_help() -> str:
     return "\n".join(f"  {row.name} (default {row.default!r})" for row in SETTINGS)
 
 
-@click.group(cls=CitywatchGroup, epilog="Settings of citywatch.toml:\n\n" + _settings_help())
+@click.group(cls=CitywatchGroup, epilog="Settings of citywatch.toml:\n\n\b\n" + _settings_help())
 @click.option(
     "--config",
     "config_path",

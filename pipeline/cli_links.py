@@ -51,7 +51,7 @@ def read_url_list(stream: IO[str], name: str) -> list[str]:
 
 
 @click.command(
-    "check-links", epilog="Settings of citywatch.toml ([link_check]):\n\n" + _LINK_CHECK_HELP
+    "check-links", epilog="Settings of citywatch.toml ([link_check]):\n\n\b\n" + _LINK_CHECK_HELP
 )
 @click.argument("url_file", metavar="[FILE|-]", required=False, type=click.File("r"))
 @click.option("--due", "mode", flag_value="due", default=True, help="Check what is due (default).")
