@@ -19,65 +19,34 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin
 
 from protego import Protego
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    ResponseDataLossError,
     StopDownload,
 )
 from scrapy.http import Headers, Response
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionDone,
-    ConnectionLost,
-    DNSLookupError,
-    TCPTimedOutError,
-)
-from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
-from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.link_http import (
+    error_kind,
+    is_html,
+    kept_headers,
+    origin_of,
+    refused,
+    retry_delay,
+    wants_head,
+)
 from crawler.links import Hop, LinkObservation, LinkTarget, OriginProbe
-from crawler.middlewares.private_network import PrivateNetworkRefused
 
-__all__ = ["DOCUMENT_EXTENSIONS", "LinkCheckOptions", "LinkCheckSpider"]
+__all__ = ["LinkCheckOptions", "LinkCheckSpider"]
 
-# A URL ending so is a document: HEAD tells all we need (type, size, validators).
-_DOCUMENTS = "pdf doc docx odt rtf xls xlsx ods csv ppt pptx odp zip rar 7z gz tgz epub"
-_MEDIA = "mp3 mp4 m4a avi mov webm jpg jpeg png gif svg webp tif tiff"
-DOCUMENT_EXTENSIONS = frozenset(f"{_DOCUMENTS} {_MEDIA}".split())
 RETRIED_STATUSES = frozenset({429, 503})
 # A failure of robots.txt or the probe that every URL of the origin would meet too.
 ORIGIN_FAILURES = frozenset({"dns", "tls", "private_network"})
-# Headers kept with an observation: what classification, validators and evidence need.
-KEPT_HEADERS = (
-    "content-type",
-    "content-length",
-    "server",
-    "location",
-    "retry-after",
-    "etag",
-    "last-modified",
-    "www-authenticate",
-    "cf-mitigated",
-    "cf-ray",
-    "x-iinfo",
-    "x-sucuri-id",
-    "x-amzn-waf-action",
-    "x-datadome",
-    "x-cdn",
-)
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 ROBOTS_MAX_BYTES = 500_000
 
 
@@ -121,107 +90,6 @@ class _Origin:
     targets: list[LinkTarget]
     robots: Protego | None = None
     probe: OriginProbe | None = None
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def wants_head(url: str) -> bool:
-    """A document URL is asked HEAD first; a page is fetched (its body is fingerprinted)."""
-    path = urlsplit(url).path.lower()
-    return path.rsplit(".", 1)[-1] in DOCUMENT_EXTENSIONS if "." in path else False
-
-
-def retry_delay(value: str | None, attempt: int, now: datetime | None = None) -> float:
-    """Seconds to wait before retry ``attempt`` (1-based): the server's ``Retry-After``
-    (seconds or an HTTP date) when it gave one, else 0.5 s doubling each time."""
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            pass
-        else:
-            if when.tzinfo is not None:
-                return max(0.0, float((when - (now or datetime.now(UTC))).total_seconds()))
-    return 0.5 * 2.0 ** (attempt - 1)
-
-
-def error_kind(failure: Failure) -> tuple[str, str]:
-    """The `crawler.links.ERROR_KINDS` entry for a failed download, and a one-line text.
-
-    Download handlers wrap Twisted's errors (Scrapy's ``DownloadTimeoutError``,
-    ``CannotResolveHostError``...) and HTTP/1.1 nests the real causes in ``reasons``; every
-    cause in the chain is looked at."""
-    causes = _causes(failure.value or RuntimeError(failure.getErrorMessage()))
-    text = "; ".join(_one_line(cause) for cause in causes)[:500]
-    if any(isinstance(c, PrivateNetworkRefused) for c in causes):
-        return "private_network", text
-    if any(isinstance(c, (DNSLookupError, CannotResolveHostError)) for c in causes):
-        return "dns", text
-    if any(type(c).__module__.startswith("OpenSSL") for c in causes):
-        return "tls", text
-    timeouts = (TxTimeoutError, TCPTimedOutError, asyncio.TimeoutError, DownloadTimeoutError)
-    if any(isinstance(c, timeouts) for c in causes):
-        return "timeout", text
-    connection = (
-        ConnectError,
-        ConnectionLost,
-        ConnectionDone,
-        ResponseNeverReceived,
-        ResponseFailed,
-        DownloadConnectionRefusedError,
-        DownloadFailedError,
-        ResponseDataLossError,
-        OSError,
-    )
-    if any(isinstance(c, connection) for c in causes):
-        return "connection", text
-    return "other", text
-
-
-def _refused(failure: Failure) -> bool:
-    """The connection was refused (nothing listens there), not merely lost."""
-    refused = (ConnectionRefusedError, TxConnectionRefusedError, DownloadConnectionRefusedError)
-    return any(isinstance(c, refused) for c in _causes(failure.value or RuntimeError()))
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    """``error``, its causes and contexts, and the ``reasons`` Twisted's web client keeps."""
-    seen: list[BaseException] = []
-    pending = [error]
-    while pending and len(seen) < 20:
-        current = pending.pop(0)
-        if any(current is known for known in seen):
-            continue
-        seen.append(current)
-        for reason in getattr(current, "reasons", None) or []:
-            pending.append(getattr(reason, "value", reason))
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                pending.append(linked)
-    return seen
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(f"{type(error).__name__}: {error}".split())
-
-
-def kept_headers(headers: Headers) -> dict[str, str]:
-    kept = {}
-    for name in KEPT_HEADERS:
-        value = headers.get(name)
-        if value is not None:
-            kept[name] = value.decode("latin-1")[:1000]
-    return kept
-
-
-def is_html(content_type: str) -> bool:
-    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES or not content_type
 
 
 class LinkCheckSpider(Spider):
@@ -330,7 +198,7 @@ class LinkCheckSpider(Spider):
         connections, its TLS fails, it is on a private network), every target of it would
         fail the same way: each gets this observation, without asking again."""
         kind, text = error_kind(failure)
-        if kind not in ORIGIN_FAILURES and not _refused(failure):
+        if kind not in ORIGIN_FAILURES and not refused(failure):
             return []
         targets, self._origins[origin].targets = self._origins[origin].targets, []
         self._ready.put_nowait(origin)

@@ -1,4 +1,4 @@
-"""The link-check spider's own decisions: HEAD or GET, how long to wait, what failed."""
+"""What a link check's answers and failures mean: HEAD or GET, how long to wait, what failed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
+from crawler.link_http import error_kind, origin_of, retry_delay, wants_head
 from crawler.middlewares.private_network import PrivateNetworkRefused
-from crawler.spiders.link_checker import error_kind, origin_of, retry_delay, wants_head
 
 
 def test_documents_are_asked_head_first_and_pages_get() -> None:
