@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -15,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from sqlalchemy import make_url
+from sqlalchemy.orm import Session
 
 from pipeline.addon import FULL_RECRAWL_SETTING
 from pipeline.config import Config, SourceConfig
@@ -86,6 +88,18 @@ def initialise(config: Config) -> str:
     finally:
         engine.dispose()
     return head_revision()
+
+
+@contextmanager
+def database_session(config: Config) -> Iterator[Session]:
+    """A session on the config's initialised database, committed (or rolled back) and the
+    engine disposed on the way out."""
+    engine, sessions = _ready_sessions(config)
+    try:
+        with session_scope(sessions) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _ready_sessions(config: Config) -> Any:
@@ -178,14 +192,10 @@ def report_run_ids(session: Any, run_ids: Sequence[int], since: datetime | None)
 def write_report(
     config: Config, run_ids: Sequence[int], since: datetime | None, fmt: str, out: IO[str]
 ) -> dict[str, Any]:
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            chosen = report_run_ids(session, run_ids, since)
-            # --since also opens the window of link events; without it, the runs' start does.
-            report = build_report(session, chosen, datetime.now(UTC), links_since=since)
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        chosen = report_run_ids(session, run_ids, since)
+        # --since also opens the window of link events; without it, the runs' start does.
+        report = build_report(session, chosen, datetime.now(UTC), links_since=since)
     out.write(render_json(report) if fmt == "json" else render_markdown(report))
     return report
 
@@ -195,55 +205,35 @@ def store_possible_duplicates(config: Config, run_id: int | None = None) -> Dupl
 
     New pairs are events of `run_id`, or of the latest run of either record's source.
     """
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            return detect_duplicates(session, datetime.now(UTC), run_id)
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        return detect_duplicates(session, datetime.now(UTC), run_id)
 
 
 def write_duplicates(config: Config, status: str, fmt: str, out: IO[str]) -> dict[str, Any]:
     """Print the possible duplicates with this status ("all" for every status)."""
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            chosen = None if status == "all" else status
-            listing = duplicate_listing(session, chosen, datetime.now(UTC))
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        chosen = None if status == "all" else status
+        listing = duplicate_listing(session, chosen, datetime.now(UTC))
     out.write(render_json(listing) if fmt == "json" else render_duplicates_markdown(listing))
     return listing
 
 
 def decide_possible_duplicate(config: Config, pair_id: int, decision: str) -> dict[str, Any]:
     """Confirm or reject one pair; the pair as `citywatch duplicates` shows it afterwards."""
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            pair = decide_duplicate(session, pair_id, decision, datetime.now(UTC))
-            return duplicate_entry(pair)
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        pair = decide_duplicate(session, pair_id, decision, datetime.now(UTC))
+        return duplicate_entry(pair)
 
 
 def write_export(config: Config, since: datetime | None, out: IO[str]) -> ExportSummary:
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            return export_jsonl(session, since, out)
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        return export_jsonl(session, since, out)
 
 
 def write_links_export(config: Config, since: datetime | None, out: IO[str]) -> ExportSummary:
     """Every monitored link whose state changed at or after `since`, as JSON lines."""
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            return export_links_jsonl(session, since, out)
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        return export_links_jsonl(session, since, out)
 
 
 def source_rows(config: Config) -> list[tuple[str, ...]]:
@@ -306,18 +296,14 @@ def run_link_check(
     now: datetime | None = None,
 ) -> tuple[CheckSummary, int]:
     """Check links (see `pipeline.links.check`); also how many monitored links are broken."""
-    engine, sessions = _ready_sessions(config)  # fail before the reactor starts, in one line
+    engine, _ = _ready_sessions(config)  # fail before the reactor starts, in one line
     engine.dispose()
     settings = project_settings(config.path if config_path else None, db_url, log_level)
     summary = check_links(
         config, settings, everything=everything, source_key=source_key, urls=urls, now=now
     )
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            broken = count_links(session, states=("broken",))
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        broken = count_links(session, states=("broken",))
     return summary, broken
 
 
@@ -329,26 +315,22 @@ def link_rows(
     source_key: str | None = None,
 ) -> list[dict[str, Any]]:
     """The monitored links as `citywatch links` lists them (LINK_COLUMNS)."""
-    engine, sessions = _ready_sessions(config)
-    try:
-        with session_scope(sessions) as session:
-            links = list_links(session, states=states, classes=classes, source_key=source_key)
-            return [
-                {
-                    "url": link.url,
-                    "class": link.last_class,
-                    "state": link.state,
-                    "http_status": link.http_status,
-                    "final_url": link.final_url,
-                    "suggested_url": link.suggested_url,
-                    "archive_url": link.archive_url,
-                    "first_failed": _iso(link.first_failed),
-                    "last_checked": _iso(link.last_checked),
-                }
-                for link in links
-            ]
-    finally:
-        engine.dispose()
+    with database_session(config) as session:
+        links = list_links(session, states=states, classes=classes, source_key=source_key)
+        return [
+            {
+                "url": link.url,
+                "class": link.last_class,
+                "state": link.state,
+                "http_status": link.http_status,
+                "final_url": link.final_url,
+                "suggested_url": link.suggested_url,
+                "archive_url": link.archive_url,
+                "first_failed": _iso(link.first_failed),
+                "last_checked": _iso(link.last_checked),
+            }
+            for link in links
+        ]
 
 
 def write_link_rows(

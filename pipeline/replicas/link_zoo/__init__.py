@@ -95,6 +95,7 @@ class LinkZoo(StopOnExit):
         self.site.reset()
 
     def stop(self) -> None:
+        self.site.stopping.set()
         self.main.stop()
         self.catchall.stop()
         self._reserved.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -127,6 +126,7 @@ class ZooSite:
 
     def __init__(self, slow_seconds: float) -> None:
         self.slow_seconds = slow_seconds
+        self.stopping = threading.Event()  # set when the zoo stops: slow answers end at once
         self._lock = threading.Lock()
         self._hits: Counter[str] = Counter()
         self._hangups = 0
@@ -244,7 +244,8 @@ class ZooSite:
         return _html(200, page, ("Last-Modified", MODIFIED))
 
     def _slow(self, ask: _Ask, index: str) -> Response:
-        time.sleep(self.slow_seconds)  # before any header: the client waits for the status line
+        # Before any header: the client waits for the status line (or the zoo stops).
+        self.stopping.wait(self.slow_seconds)
         return self._practice(ask, "slow-" + index)
 
     def _article(self, ask: _Ask, age: str, index: str) -> Response:
