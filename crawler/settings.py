@@ -19,9 +19,18 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.listing_marker.ListingMarkerMiddleware": 950,
 }
 
+# Scrapy's debugging endpoints listen on a local port and run code sent to them (the remote
+# control also writes its port and token to a job file in the user's home): a production tool
+# that reads hostile pages opens no such door, in any command.
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_WARNSIZE = 5_000_000
