@@ -26,7 +26,7 @@ from pipeline.resources import extract_resources
 from pipeline.text import clean_inline, clean_summary, html_to_text
 from pipeline.themes import map_labels
 from pipeline.urls import canonical_url, host_of
-from pipeline.workers import normalise_pool
+from pipeline.workers import broken_pool_cause, discard_pool, normalise_pool
 from storage.records import RecordData, ResourceData, TranslationData
 
 if TYPE_CHECKING:
@@ -169,7 +169,12 @@ class NormalisePipeline:
                     self.pool, normalise_record, page
                 )
             except BrokenProcessPool:
-                logger.warning("the normaliser's worker process died: normalising in-process")
+                logger.warning(
+                    "the normaliser's worker process died (%s): normalising in-process for "
+                    "the rest of this crawl",
+                    broken_pool_cause(self.pool),
+                )
+                discard_pool(self.pool)
                 self.pool = None
         return normalise_record(page)
 
