@@ -11,9 +11,10 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from rich.table import Column, Table
 
 from pipeline.cli_support import (
@@ -28,6 +29,7 @@ from pipeline.cli_support import (
     stdout_console,
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
+from pipeline.replicas.states import MIN_RECORDS
 from pipeline.settings_table import SETTINGS
 from storage.errors import StorageError
 
@@ -37,13 +39,39 @@ __all__ = ["main"]
 class CitywatchGroup(click.Group):
     """Turns the errors a user can fix into one line and exit code 2, never a traceback."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # an option of `citywatch` itself
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ConfigError, StorageError) as exc:
-            message = " ".join(str(exc).split())  # one line, whatever the driver said
-            stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
-            sys.exit(EXIT_USAGE)
+            _fail(str(exc))
+        except click.UsageError as exc:  # a command's argument or option
+            _usage_error(exc)
+
+
+def _fail(message: str) -> NoReturn:
+    message = " ".join(message.split())  # one line, whatever the driver said
+    stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's usage errors, as one line like every other error (help on its own line stays)."""
+    if isinstance(exc, NoArgsIsHelpError):
+        raise exc
+    command = exc.ctx.command_path if exc.ctx else "citywatch"
+    _fail(f"{exc.format_message().rstrip('.')} (see {command} --help)")
 
 
 def _settings_help() -> str:
@@ -387,26 +415,44 @@ def sources(obj: Context) -> None:
     metavar="PATH",
     help="Keep the demo database and report here (default: a new temporary folder).",
 )
-@click.option("--size", default=60, show_default=True, help="Records on each replica site.")
+@click.option(
+    "--size",
+    type=click.IntRange(min=MIN_RECORDS),
+    default=60,
+    show_default=True,
+    help=f"Records on each replica site (at least {MIN_RECORDS}).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Use the --dir folder even if it holds other files: its citywatch.toml, citywatch.db, "
+    "report.md, report.json and httpcache are replaced.",
+)
 @pass_context
-def demo(obj: Context, directory: str | None, size: int) -> None:
+def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
     """Crawl bundled replicas of every platform offline, change them, crawl again, report.
 
     Serves a replica of each platform and of the cited bibliography on 127.0.0.1, crawls them,
     switches them to a second state (one record added, one edited, one removed on each), crawls
     twice more (a removal needs two complete crawls), and writes the change report (report.md,
-    report.json).
+    report.json) and the commands that read its database afterwards.
+
+    The --dir folder must be new, empty, or one an earlier demo made: the demo starts from an
+    empty catalogue there and never replaces another config or database (unless --force).
 
     \b
     Example:
       citywatch demo --dir ./citywatch-demo
     """
-    from pipeline.demo import run_demo
+    from pipeline.demo import next_commands, run_demo
 
     workdir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="citywatch-demo-"))
-    result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr)
+    result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr, force=force)
     click.echo(result.report_text, nl=False)
     click.echo(f"\ndatabase: {result.database_path}\nreport:   {result.report_path}")
+    click.echo("\nThe demo's catalogue, afterwards (the replicas are gone, the database stays):")
+    for command in next_commands(result.config_path):
+        click.echo(f"  {command}")
     if not result.ok:
         sys.exit(EXIT_RUN_FAILED)
 
