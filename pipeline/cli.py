@@ -21,8 +21,9 @@ from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
+    TIME,
+    TIME_HELP,
     Context,
-    as_utc,
     output_to,
     pass_context,
     stderr,
@@ -31,6 +32,7 @@ from pipeline.cli_support import (
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.replicas.states import MIN_RECORDS
 from pipeline.settings_table import SETTINGS
+from storage.db import display_url
 from storage.errors import StorageError
 
 __all__ = ["main"]
@@ -144,7 +146,7 @@ def config_check(obj: Context) -> None:
     enabled = select_sources(config)
     click.echo(
         f"{config.path}: ok: {len(config.sources)} sources ({len(enabled)} enabled), "
-        f"{len(config.links)} cited links, database {config.database_url}"
+        f"{len(config.links)} cited links, database {display_url(config.database_url)}"
     )
 
 
@@ -163,7 +165,7 @@ def init(obj: Context) -> None:
     from pipeline.commands import initialise
 
     revision = initialise(obj.config)
-    click.echo(f"database {obj.config.database_url} is at revision {revision}")
+    click.echo(f"database {display_url(obj.config.database_url)} is at revision {revision}")
 
 
 @main.command()
@@ -255,10 +257,10 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
 )
 @click.option(
     "--since",
-    type=click.DateTime(),
+    type=TIME,
     metavar="TIME",
-    help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01), and on the link "
-    "events since TIME (default: since the earliest reported run started).",
+    help="Report on every run started at or after TIME, and on the link events since TIME "
+    f"(default: since the earliest reported run started). {TIME_HELP}.",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
@@ -276,17 +278,17 @@ def report(
     from pipeline.commands import write_report
 
     with output_to(output) as out:
-        write_report(obj.config, list(run_ids), as_utc(since), fmt, out)
+        write_report(obj.config, list(run_ids), since, fmt, out)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    type=TIME,
     metavar="TIME",
     help="Only records changed at or after TIME (the last changed_at you ingested; inclusive); "
-    "with --links, links whose state changed at or after TIME.",
+    f"with --links, links whose state changed at or after TIME. {TIME_HELP}.",
 )
 @click.option(
     "--links",
@@ -312,7 +314,7 @@ def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: 
 
     with output_to(output) as out:
         write = write_links_export if links else write_export
-        summary = write(obj.config, as_utc(since), out)
+        summary = write(obj.config, since, out)
     stderr.print(
         f"exported {summary.count} {'links' if links else 'records'}; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
@@ -394,16 +396,24 @@ def _decide(obj: Context, pair_id: int, decision: str) -> None:
 def sources(obj: Context) -> None:
     """List the configured sources with their record counts and last run.
 
+    Before `citywatch init` the sources of the config are listed without counts (stderr says
+    why); a database that cannot be opened is an error (exit 2).
+
     \b
     Example:
       citywatch sources
     """
     from pipeline.commands import source_rows
 
+    rows, unread = source_rows(obj.config)
+    if unread:
+        stderr.print(
+            f"citywatch: {unread}; listing the config's sources only", markup=False, soft_wrap=True
+        )
     table = Table(
         "key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"
     )
-    for row in source_rows(obj.config):
+    for row in rows:
         table.add_row(*row)
     stdout_console().print(table)
 

@@ -236,19 +236,20 @@ def write_links_export(config: Config, since: datetime | None, out: IO[str]) -> 
         return export_links_jsonl(session, since, out)
 
 
-def source_rows(config: Config) -> list[tuple[str, ...]]:
-    """One row per configured source, with what the database knows of it (if initialised)."""
+def source_rows(config: Config) -> tuple[list[tuple[str, ...]], str | None]:
+    """One row per configured source, with what the database knows of it, and why it knows
+    nothing (None if it could be read).
+
+    A database that is not initialised (or not upgraded) still lets the config be listed; one
+    that cannot be opened at all raises `DatabaseUnreachable`, as for every other command.
+    """
     stored: dict[str, Any] = {}
+    unread: str | None = None
     try:
-        engine, sessions = _ready_sessions(config)
-    except Exception:  # an uninitialised database still lets the config be listed
-        engine = None
-    if engine is not None:
-        try:
-            with session_scope(sessions) as session:
-                stored = {s.key: s for s in list_sources(session)}
-        finally:
-            engine.dispose()
+        with database_session(config) as session:
+            stored = {s.key: s for s in list_sources(session)}
+    except SchemaOutOfDate as exc:
+        unread = str(exc)
     rows: list[tuple[str, ...]] = []
     for source in config.sources:
         known = stored.get(source.key)
@@ -265,7 +266,7 @@ def source_rows(config: Config) -> list[tuple[str, ...]]:
                 source.start_urls[0],
             )
         )
-    return rows
+    return rows, unread
 
 
 # -- links ----------------------------------------------------------------------------------
