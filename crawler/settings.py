@@ -10,6 +10,8 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 ADDONS = {"pipeline.addon.CitywatchAddon": 0}
+# `scrapy crawl SOURCE` exits as `citywatch crawl` does (pipeline/scrapy_commands/crawl.py).
+COMMANDS_MODULE = "pipeline.scrapy_commands"
 
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import DatabaseUnreachable
+from storage.errors import DatabaseUnreachable, SchemaOutOfDate
 
 __all__ = [
     "SUPPORTED_DATABASES",
@@ -83,15 +83,21 @@ def display_url(url: str | URL) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
-def make_engine(url: str | URL, *, check: bool = True, **engine_options: Any) -> Engine:
+def make_engine(
+    url: str | URL, *, check: bool = True, create: bool = True, **engine_options: Any
+) -> Engine:
     """An engine for `url`, tuned per backend; with `check`, proves the database opens.
 
     Raises `DatabaseUnreachable` (message naming the URL, password hidden) when it does not.
+    SQLite creates a missing file on connecting: without `create`, a missing file raises
+    `SchemaOutOfDate` instead (only `citywatch init` makes a database).
     """
     parsed = normalise_url(url)
     shown = display_url(parsed)
     options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
+        if not create:
+            _require_sqlite_file(parsed)
         _create_sqlite_folder(parsed, shown)
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         options["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
@@ -108,6 +114,14 @@ def make_engine(url: str | URL, *, check: bool = True, **engine_options: Any) ->
             reason = getattr(error, "orig", None) or error
             raise DatabaseUnreachable(f"cannot open database at {shown}: {reason}") from error
     return engine
+
+
+def _require_sqlite_file(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if not Path(database).expanduser().exists():
+        raise SchemaOutOfDate(f"database file {database} does not exist: run `citywatch init`")
 
 
 def _create_sqlite_folder(url: URL, shown: str) -> None:

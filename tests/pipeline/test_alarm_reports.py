@@ -8,7 +8,7 @@ kind, or a new format, is tested here or fails here for want of a crawl that rai
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,10 @@ import pytest
 from pipeline.alarms import ALARM_KINDS
 from pipeline.cli import main
 from pipeline.replicas.mercociudades import MercociudadesSite
-from pipeline.replicas.server import ReplicaServer, Response, Site
+from pipeline.replicas.server import ReplicaServer
 from pipeline.report import md_prose, md_url
 from tests.conftest import run_cli
-from tests.helpers import write_config
+from tests.helpers import FailingSite, write_config
 
 
 def report_formats() -> tuple[str, ...]:
@@ -31,18 +31,6 @@ def report_formats() -> tuple[str, ...]:
     (fmt,) = (param for param in report.params if param.name == "fmt")
     assert isinstance(fmt.type, click.Choice)
     return tuple(str(choice) for choice in fmt.type.choices)
-
-
-class FailingSite:
-    """A replica whose answers to some targets are replaced by an error status."""
-
-    def __init__(self, site: Site, status: int, fails: Callable[[str], bool]) -> None:
-        self.site, self.status, self.fails = site, status, fails
-
-    def handle(self, method: str, target: str, headers: Mapping[str, str], state: int) -> Response:
-        if self.fails(target):
-            return Response(self.status, (("Content-Type", "text/plain"),), b"unavailable")
-        return self.site.handle(method, target, headers, state)
 
 
 @dataclass(frozen=True, eq=False)

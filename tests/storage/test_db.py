@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import display_url, make_engine, normalise_url, session_factory, session_scope
-from storage.errors import DatabaseUnreachable, StorageError
+from storage.errors import DatabaseUnreachable, SchemaOutOfDate, StorageError
 from storage.models import Source
 from tests.storage.factories import START
 
@@ -26,6 +26,16 @@ def test_sqlite_connection_has_wal_and_foreign_keys(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert (tmp_path / "nested" / "folder" / "citywatch.db").exists()
+
+
+def test_a_missing_sqlite_file_is_created_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "citywatch.db"
+    with pytest.raises(SchemaOutOfDate) as raised:
+        make_engine(f"sqlite:///{path}", create=False)
+    assert str(raised.value) == f"database file {path} does not exist: run `citywatch init`"
+    assert list(tmp_path.iterdir()) == []
+    make_engine(f"sqlite:///{path}").dispose()
+    assert path.exists()
 
 
 def test_bare_postgresql_url_uses_psycopg() -> None:
