@@ -69,7 +69,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def _usage_error(exc: click.UsageError) -> NoReturn:
-    """Click's usage errors, as one line like every other error (help on its own line stays)."""
+    """Click's usage errors as one line, like every other error; a bare group still shows its
+    help."""
     if isinstance(exc, NoArgsIsHelpError):
         raise exc
     command = exc.ctx.command_path if exc.ctx else "citywatch"
