@@ -10,10 +10,14 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 ADDONS = {"pipeline.addon.CitywatchAddon": 0}
+# `scrapy crawl SOURCE` exits as `citywatch crawl` does (pipeline/scrapy_commands/crawl.py).
+COMMANDS_MODULE = "pipeline.scrapy_commands"
 
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
+    # Beside DownloaderStats (850): it sees the failures the HTTP-error-rate alarm counts.
+    "crawler.middlewares.http_errors.HttpErrorSamples": 845,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.listing_marker.ListingMarkerMiddleware": 950,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import make_url
 
 from crawler.delta import KNOWN_PAGES_SETTING
-from pipeline.config import Config, load_config
+from pipeline.config import LINK_CHECK_SPIDER, Config, load_config
 from pipeline.delta import known_pages_for
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 PRIORITY = "addon"
-LINK_CHECK_SPIDER = "link_checker"
 # Set (``citywatch crawl --full``, ``scrapy crawl -s CITYWATCH_FULL_RECRAWL=1``) to extract every
 # page again, whatever its listing says.
 FULL_RECRAWL_SETTING = "CITYWATCH_FULL_RECRAWL"

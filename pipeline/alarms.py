@@ -11,7 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
+from crawler.middlewares.http_errors import ERROR_URLS, counts_as_http_error
+
+__all__ = ["ALARM_KINDS", "Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
+
+# Every kind of alarm, in the order a run's alarms are raised. The report and its tests go
+# through this tuple, so a new kind is rendered and tested like the others.
+ALARM_KINDS = (
+    "zero_records",
+    "record_count_drop",
+    "field_coverage",
+    "http_error_rate",
+    "crawl_not_finished",
+)
 
 # Stats the normaliser keeps (see pipeline.normalise): records counted for coverage, and per
 # field the records that lacked it, with a few sample URLs.
@@ -34,11 +46,13 @@ class AlarmThresholds:
 
 @dataclass(frozen=True, slots=True)
 class Alarm:
-    kind: (
-        str  # zero_records, record_count_drop, field_coverage, http_error_rate, crawl_not_finished
-    )
+    kind: str  # one of ALARM_KINDS
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ALARM_KINDS:
+            raise ValueError(f"unknown alarm kind {self.kind!r}: add it to ALARM_KINDS")
 
     def detail(self) -> dict[str, Any]:
         return {"alarm": self.kind, "message": self.message, "evidence": self.evidence}
@@ -94,13 +108,25 @@ def evaluate_alarms(
         )
     alarms += _coverage_alarms(stats, thresholds)
     requests = int(stats.get("downloader/request_count", 0))
-    errors = _error_count(stats)
+    failures = _failures(stats)
+    errors = sum(failures.values())
     if requests and errors / requests > thresholds.max_http_error_rate:
         alarms.append(
             Alarm(
                 "http_error_rate",
-                f"{errors} of {requests} requests failed or answered 4xx/5xx",
-                {"errors": errors, "requests": requests, "rate": round(errors / requests, 3)},
+                f"{errors} of {requests} requests failed or answered 4xx/5xx ("
+                + ", ".join(
+                    f"{'HTTP ' if what.isdigit() else ''}{what}: {count}"
+                    for what, count in failures.items()
+                )
+                + ")",
+                {
+                    "errors": errors,
+                    "requests": requests,
+                    "rate": round(errors / requests, 3),
+                    "failures": failures,
+                    "sample_urls": list(stats.get(ERROR_URLS, [])),
+                },
             )
         )
     if reason != "finished" or stats.get("citywatch/listing_failures"):
@@ -146,14 +172,22 @@ def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list
     return alarms
 
 
-def _error_count(stats: dict[str, Any]) -> int:
-    """Failed downloads and 4xx/5xx answers, but for 404/410: a page that is gone is news for
-    the change report (and the record-count alarm), not a sign the crawler is refused."""
-    errors = int(stats.get("downloader/exception_count", 0))
+def _failures(stats: dict[str, Any]) -> dict[str, int]:
+    """What failed, and how often: each erroneous HTTP status (see `counts_as_http_error`) and
+    each exception a download raised (by its class name), most frequent first."""
+    failures: dict[str, int] = {}
+    typed = 0
     for key, value in stats.items():
-        if not key.startswith("downloader/response_status_count/"):
-            continue
-        status = key.rsplit("/", 1)[1]
-        if status[0] in "45" and status not in ("404", "410"):
-            errors += int(value)
-    return errors
+        counter, _, name = key.rpartition("/")
+        if counter == "downloader/response_status_count":
+            if name.isdigit() and counts_as_http_error(int(name)):
+                failures[name] = int(value)
+        elif counter == "downloader/exception_type_count":
+            short = name.rsplit(".", 1)[-1]
+            failures[short] = failures.get(short, 0) + int(value)
+            typed += int(value)
+    # exception_count is the total of failed downloads, whether broken down by type or not.
+    untyped = int(stats.get("downloader/exception_count", 0)) - typed
+    if untyped > 0:
+        failures["exception"] = untyped
+    return dict(sorted(failures.items(), key=lambda item: (-item[1], item[0])))

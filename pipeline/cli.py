@@ -11,24 +11,28 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from rich.table import Column, Table
 
 from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
+    TIME,
+    TIME_HELP,
     Context,
-    as_utc,
     output_to,
     pass_context,
     stderr,
     stdout_console,
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
+from pipeline.replicas.states import MIN_RECORDS
 from pipeline.settings_table import SETTINGS
+from storage.db import display_url
 from storage.errors import StorageError
 
 __all__ = ["main"]
@@ -37,13 +41,40 @@ __all__ = ["main"]
 class CitywatchGroup(click.Group):
     """Turns the errors a user can fix into one line and exit code 2, never a traceback."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # an option of `citywatch` itself
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (ConfigError, StorageError) as exc:
-            message = " ".join(str(exc).split())  # one line, whatever the driver said
-            stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
-            sys.exit(EXIT_USAGE)
+            _fail(str(exc))
+        except click.UsageError as exc:  # a command's argument or option
+            _usage_error(exc)
+
+
+def _fail(message: str) -> NoReturn:
+    message = " ".join(message.split())  # one line, whatever the driver said
+    stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's usage errors as one line, like every other error; a bare group still shows its
+    help."""
+    if isinstance(exc, NoArgsIsHelpError):
+        raise exc
+    command = exc.ctx.command_path if exc.ctx else "citywatch"
+    _fail(f"{exc.format_message().rstrip('.')} (see {command} --help)")
 
 
 def _settings_help() -> str:
@@ -116,7 +147,7 @@ def config_check(obj: Context) -> None:
     enabled = select_sources(config)
     click.echo(
         f"{config.path}: ok: {len(config.sources)} sources ({len(enabled)} enabled), "
-        f"{len(config.links)} cited links, database {config.database_url}"
+        f"{len(config.links)} cited links, database {display_url(config.database_url)}"
     )
 
 
@@ -135,7 +166,7 @@ def init(obj: Context) -> None:
     from pipeline.commands import initialise
 
     revision = initialise(obj.config)
-    click.echo(f"database {obj.config.database_url} is at revision {revision}")
+    click.echo(f"database {display_url(obj.config.database_url)} is at revision {revision}")
 
 
 @main.command()
@@ -227,10 +258,10 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
 )
 @click.option(
     "--since",
-    type=click.DateTime(),
+    type=TIME,
     metavar="TIME",
-    help="Report on every run started at or after TIME (UTC, e.g. 2026-11-01), and on the link "
-    "events since TIME (default: since the earliest reported run started).",
+    help="Report on every run started at or after TIME, and on the link events since TIME "
+    f"(default: since the earliest reported run started). {TIME_HELP}.",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
@@ -248,17 +279,17 @@ def report(
     from pipeline.commands import write_report
 
     with output_to(output) as out:
-        write_report(obj.config, list(run_ids), as_utc(since), fmt, out)
+        write_report(obj.config, list(run_ids), since, fmt, out)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    type=TIME,
     metavar="TIME",
     help="Only records changed at or after TIME (the last changed_at you ingested; inclusive); "
-    "with --links, links whose state changed at or after TIME.",
+    f"with --links, links whose state changed at or after TIME. {TIME_HELP}.",
 )
 @click.option(
     "--links",
@@ -284,7 +315,7 @@ def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: 
 
     with output_to(output) as out:
         write = write_links_export if links else write_export
-        summary = write(obj.config, as_utc(since), out)
+        summary = write(obj.config, since, out)
     stderr.print(
         f"exported {summary.count} {'links' if links else 'records'}; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
@@ -366,16 +397,24 @@ def _decide(obj: Context, pair_id: int, decision: str) -> None:
 def sources(obj: Context) -> None:
     """List the configured sources with their record counts and last run.
 
+    Before `citywatch init` the sources of the config are listed without counts (stderr says
+    why); a database that cannot be opened is an error (exit 2).
+
     \b
     Example:
       citywatch sources
     """
     from pipeline.commands import source_rows
 
+    rows, unread = source_rows(obj.config)
+    if unread:
+        stderr.print(
+            f"citywatch: {unread}; listing the config's sources only", markup=False, soft_wrap=True
+        )
     table = Table(
         "key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"
     )
-    for row in source_rows(obj.config):
+    for row in rows:
         table.add_row(*row)
     stdout_console().print(table)
 
@@ -387,26 +426,44 @@ def sources(obj: Context) -> None:
     metavar="PATH",
     help="Keep the demo database and report here (default: a new temporary folder).",
 )
-@click.option("--size", default=60, show_default=True, help="Records on each replica site.")
+@click.option(
+    "--size",
+    type=click.IntRange(min=MIN_RECORDS),
+    default=60,
+    show_default=True,
+    help=f"Records on each replica site (at least {MIN_RECORDS}).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Use the --dir folder even if it holds other files: its citywatch.toml, citywatch.db, "
+    "report.md, report.json and httpcache are replaced.",
+)
 @pass_context
-def demo(obj: Context, directory: str | None, size: int) -> None:
+def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
     """Crawl bundled replicas of every platform offline, change them, crawl again, report.
 
     Serves a replica of each platform and of the cited bibliography on 127.0.0.1, crawls them,
     switches them to a second state (one record added, one edited, one removed on each), crawls
     twice more (a removal needs two complete crawls), and writes the change report (report.md,
-    report.json).
+    report.json) and the commands that read its database afterwards.
+
+    The --dir folder must be new, empty, or one an earlier demo made: the demo starts from an
+    empty catalogue there and never replaces another config or database (unless --force).
 
     \b
     Example:
       citywatch demo --dir ./citywatch-demo
     """
-    from pipeline.demo import run_demo
+    from pipeline.demo import next_commands, run_demo
 
     workdir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="citywatch-demo-"))
-    result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr)
+    result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr, force=force)
     click.echo(result.report_text, nl=False)
     click.echo(f"\ndatabase: {result.database_path}\nreport:   {result.report_path}")
+    click.echo("\nThe demo's catalogue, afterwards (the replicas are gone, the database stays):")
+    for command in next_commands(result.config_path):
+        click.echo(f"  {command}")
     if not result.ok:
         sys.exit(EXIT_RUN_FAILED)
 

@@ -16,8 +16,9 @@ from rich.table import Table
 from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
+    TIME,
+    TIME_HELP,
     Context,
-    as_utc,
     output_to,
     pass_context,
     stderr,
@@ -62,9 +63,10 @@ def read_url_list(stream: IO[str], name: str) -> list[str]:
 )
 @click.option(
     "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]),
+    type=TIME,
+    metavar="TIME",
     hidden=True,
-    help="Date the checks at TIME (tests drive the days of the hysteresis with it).",
+    help=f"Date the checks at TIME (tests drive the days of the hysteresis with it). {TIME_HELP}.",
 )
 @pass_context
 def check_links_command(
@@ -105,7 +107,7 @@ def check_links_command(
         everything=mode == "all",
         source_key=source_key,
         urls=urls,
-        now=as_utc(now),
+        now=now,
     )
     table = Table("class", "links", title=f"{summary.links} links checked ({summary.urls} URLs)")
     for name in LINK_CLASSES:

@@ -21,7 +21,10 @@ __all__ = [
     "EXIT_OK",
     "EXIT_RUN_FAILED",
     "EXIT_USAGE",
+    "TIME",
+    "TIME_HELP",
     "Context",
+    "Timestamp",
     "as_utc",
     "output_to",
     "pass_context",
@@ -78,6 +81,47 @@ def stdout_console() -> Console:
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """The moment in UTC; a naive one is taken as UTC already."""
+    return None if value is None else _utc(value)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# How every option that takes a time (report --since, export --since, ...) says what it takes.
+TIME_HELP = (
+    "TIME is ISO 8601, as citywatch prints it or shorter: 2026-11-27, 2026-11-27T02:00, "
+    "2026-11-27T02:00:00.123456+00:00 or 2026-11-27T02:00:00Z; without an offset, UTC"
+)
+
+
+class Timestamp(click.ParamType[datetime]):
+    """A time given on the command line, as an aware UTC datetime (see `TIME_HELP`).
+
+    One type for every option, so that each accepts what every other accepts, and in
+    particular the timestamps citywatch itself prints (``changed_at``, ``next --since``).
+    """
+
+    name = "time"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        parsed = value if isinstance(value, datetime) else self._parse(str(value), param, ctx)
+        return _utc(parsed)
+
+    def _parse(
+        self, value: str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        text = value.strip()
+        if text[-1:] == "z":
+            text = text[:-1] + "Z"
+        try:
+            return datetime.fromisoformat(text)  # Python 3.11+: offsets, fractions, Z, dates
+        except ValueError as exc:
+            reason = "" if "isoformat" in str(exc) else f" ({exc})"
+            self.fail(f"{value!r} is not a time{reason}; {TIME_HELP}", param, ctx)
+
+
+TIME = Timestamp()

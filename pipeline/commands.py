@@ -8,14 +8,12 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
-from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from pipeline.addon import FULL_RECRAWL_SETTING
@@ -38,7 +36,7 @@ from pipeline.report import (
     render_json,
     render_markdown,
 )
-from storage.db import make_engine, normalise_url, session_factory, session_scope
+from storage.db import make_engine, session_factory, session_scope
 from storage.duplicates import DuplicateSaveResult, decide_duplicate
 from storage.errors import SchemaOutOfDate
 from storage.links import count_links, list_links
@@ -57,6 +55,7 @@ __all__ = [
     "decide_possible_duplicate",
     "initialise",
     "link_rows",
+    "require_initialised",
     "run_link_check",
     "source_rows",
     "source_specs",
@@ -104,13 +103,20 @@ def database_session(config: Config) -> Iterator[Session]:
 
 def _ready_sessions(config: Config) -> Any:
     """Engine and sessions of an initialised database; only `init` may create one."""
-    url = make_url(normalise_url(config.database_url))
-    is_file = url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:")
-    if is_file and not Path(str(url.database)).exists():
-        raise SchemaOutOfDate(f"database file {url.database} does not exist: run `citywatch init`")
-    engine = make_engine(config.database_url)
-    ensure_current(engine)
+    engine = make_engine(config.database_url, create=False)
+    try:
+        ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine, session_factory(engine)
+
+
+def require_initialised(config: Config) -> None:
+    """Raise `SchemaOutOfDate` (or `DatabaseUnreachable`) unless the database is ready: one
+    line for the user before any crawl starts."""
+    engine, _ = _ready_sessions(config)
+    engine.dispose()
 
 
 def crawl_and_summarise(
@@ -124,8 +130,7 @@ def crawl_and_summarise(
     full: bool = False,
 ) -> list[CrawlOutcome]:
     sources = select_sources(config, keys)
-    engine, _ = _ready_sessions(config)  # fail before any crawl starts, with one line
-    engine.dispose()
+    require_initialised(config)
     settings = project_settings(config.path if config_path else None, db_url, log_level)
     if full:
         settings.set(FULL_RECRAWL_SETTING, True, priority="cmdline")
@@ -236,19 +241,20 @@ def write_links_export(config: Config, since: datetime | None, out: IO[str]) -> 
         return export_links_jsonl(session, since, out)
 
 
-def source_rows(config: Config) -> list[tuple[str, ...]]:
-    """One row per configured source, with what the database knows of it (if initialised)."""
+def source_rows(config: Config) -> tuple[list[tuple[str, ...]], str | None]:
+    """One row per configured source, with what the database knows of it, and why it knows
+    nothing (None if it could be read).
+
+    A database that is not initialised (or not upgraded) still lets the config be listed; one
+    that cannot be opened at all raises `DatabaseUnreachable`, as for every other command.
+    """
     stored: dict[str, Any] = {}
+    unread: str | None = None
     try:
-        engine, sessions = _ready_sessions(config)
-    except Exception:  # an uninitialised database still lets the config be listed
-        engine = None
-    if engine is not None:
-        try:
-            with session_scope(sessions) as session:
-                stored = {s.key: s for s in list_sources(session)}
-        finally:
-            engine.dispose()
+        with database_session(config) as session:
+            stored = {s.key: s for s in list_sources(session)}
+    except SchemaOutOfDate as exc:
+        unread = str(exc)
     rows: list[tuple[str, ...]] = []
     for source in config.sources:
         known = stored.get(source.key)
@@ -265,7 +271,7 @@ def source_rows(config: Config) -> list[tuple[str, ...]]:
                 source.start_urls[0],
             )
         )
-    return rows
+    return rows, unread
 
 
 # -- links ----------------------------------------------------------------------------------
@@ -296,8 +302,7 @@ def run_link_check(
     now: datetime | None = None,
 ) -> tuple[CheckSummary, int]:
     """Check links (see `pipeline.links.check`); also how many monitored links are broken."""
-    engine, _ = _ready_sessions(config)  # fail before the reactor starts, in one line
-    engine.dispose()
+    require_initialised(config)  # fail before the reactor starts, in one line
     settings = project_settings(config.path if config_path else None, db_url, log_level)
     summary = check_links(
         config, settings, everything=everything, source_key=source_key, urls=urls, now=now

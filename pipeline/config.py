@@ -18,8 +18,11 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pipeline.settings_table import LINK_FIELDS, SETTINGS, SOURCE_FIELDS, Field, Setting
+from storage.db import url_problem
 
 __all__ = [
+    "INTERNAL_SPIDERS",
+    "LINK_CHECK_SPIDER",
     "Config",
     "ConfigError",
     "LinkConfig",
@@ -32,6 +35,10 @@ __all__ = [
 
 CONFIG_ENV = "CITYWATCH_CONFIG"
 CONFIG_FILENAME = "citywatch.toml"
+# The project's spiders that are not sources: a source of that name would crawl with the link
+# checker's settings and pipeline.
+LINK_CHECK_SPIDER = "link_checker"
+INTERNAL_SPIDERS = frozenset({LINK_CHECK_SPIDER})
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -114,6 +121,9 @@ def load_config(path: str | None = None, *, db_url: str | None = None) -> Config
             raise ConfigError(f"{path}: cannot read config file: {exc}") from None
         config = parse_config(text, path)
     if db_url:
+        problem = url_problem(db_url)
+        if problem:
+            raise ConfigError(f"--db: {problem}")
         config.settings["database.url"] = db_url
     return config
 
@@ -214,8 +224,8 @@ def _check_value(row: Setting, value: Any, error: Any) -> Any:
         return list(checked)
     if row.minimum is not None and checked < row.minimum:
         raise error(f"must be at least {row.minimum:g}, got {value!r}")
-    if row.name == "database.url" and "://" not in checked:
-        raise error(f"not a database URL: {value!r} (e.g. sqlite:///citywatch.db)")
+    if row.name == "database.url" and (problem := url_problem(checked)):
+        raise error(problem)
     return value
 
 
@@ -239,6 +249,9 @@ def _read_sources(
         if key in seen:
             raise fail(f"duplicate source key {key!r}", "key")
         seen.add(key)
+        for name in ("key", "spider"):
+            if values.get(name) in INTERNAL_SPIDERS:
+                raise fail(f"{values[name]!r} is citywatch's own spider, not a source", name)
         start_urls = tuple(values["start_urls"])
         if not start_urls:
             raise fail("needs at least one URL", "start_urls")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.delta import TRANSLATION_MARKER
 from storage.db import make_engine, session_factory, session_scope
-from storage.errors import StorageError
+from storage.errors import SchemaOutOfDate, StorageError
 from storage.migrate import ensure_current
 from storage.repositories import known_pages
 
@@ -27,7 +27,11 @@ def known_pages_for(
 ) -> dict[str, list[str | None]]:
     """``{url: [stable_id, marker]}`` for the source, translations included (marked as such);
     empty for a database not set up yet (the crawl itself then says what is wrong with it)."""
-    engine = make_engine(database_url)
+    try:
+        engine = make_engine(database_url, create=False)
+    except SchemaOutOfDate as exc:  # no database file: never create one here
+        logger.info("no known pages for %s (%s): a full crawl", source_key, exc)
+        return {}
     try:
         ensure_current(engine)
         with session_scope(session_factory(engine)) as session:

@@ -6,10 +6,16 @@ each; on the bibliography one document edited, one gone) two more, because a rec
 marked removed after it was missing from two complete crawls. The change report covers the two
 later crawls. Every monitored link (the start URLs, every record's page and resources) is
 checked after the first and the last crawl, so the report shows the removed pages failing.
+
+The demo starts from an empty catalogue: it replaces the database, config, reports and HTTP
+cache in its folder. So it runs only in a new or empty folder, or in one it created before (it
+leaves a `DEMO_MARKER` file there), and refuses any other unless forced: a user's own
+``citywatch.toml`` and ``citywatch.db`` are never overwritten by surprise.
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +29,23 @@ from pipeline.commands import (
     store_possible_duplicates,
     write_report,
 )
-from pipeline.config import Config, load_config
+from pipeline.config import Config, ConfigError, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
 from pipeline.links.check import check_links_with
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
 
-__all__ = ["DemoResult", "demo_config_text", "run_demo"]
+__all__ = [
+    "DEMO_MARKER",
+    "DemoResult",
+    "claim_folder",
+    "demo_config_text",
+    "next_commands",
+    "run_demo",
+]
+
+# Left in the demo's folder: the folder is the demo's to empty again.
+DEMO_MARKER = ".citywatch-demo"
 
 # Each source's start URLs on its replica: the paths of the URLs as cited (the IDB one moved, so
 # the site root is given too, as the default config does).
@@ -49,6 +65,7 @@ DEMO_SOURCES = tuple(START_PATHS)
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
+    config_path: Path
     database_path: Path
     report_path: Path
     report_text: str
@@ -94,17 +111,49 @@ def demo_config_text(base_urls: dict[str, str], database_path: Path) -> str:
     return "\n".join(lines)
 
 
-def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> DemoResult:
-    workdir = workdir.resolve()
+def claim_folder(workdir: Path, *, force: bool = False) -> None:
+    """Make ``workdir`` the demo's folder, or raise `ConfigError` touching nothing: it must be
+    new, empty, or marked by an earlier demo (``force`` takes any folder)."""
+    if workdir.exists() and not workdir.is_dir():
+        raise ConfigError(f"{workdir}: not a folder")
+    ours = (workdir / DEMO_MARKER).is_file()
+    if workdir.is_dir() and not ours and not force and any(workdir.iterdir()):
+        raise ConfigError(
+            f"{workdir}: folder is not empty and was not made by `citywatch demo`, which would "
+            "replace its citywatch.toml and citywatch.db: give a new or empty folder, "
+            "or --force"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / DEMO_MARKER).write_text(
+        "Made by `citywatch demo`, which empties this folder's database when run here again.\n",
+        "utf-8",
+    )
+
+
+def next_commands(config_path: Path) -> list[str]:
+    """The commands that read the demo's database afterwards."""
+    config = f"citywatch --config {shlex.quote(str(config_path))}"
+    return [
+        f"{config} sources",
+        f"{config} report",
+        f"{config} links",
+        f"{config} export -o catalogue.jsonl",
+    ]
+
+
+def run_demo(
+    workdir: Path, *, size: int, log_level: str, console: Console, force: bool = False
+) -> DemoResult:
+    workdir = workdir.resolve()
+    claim_folder(workdir, force=force)
     database_path = workdir / "citywatch.db"
+    config_path = workdir / "citywatch.toml"
     for stale in workdir.glob("citywatch.db*"):
         stale.unlink()  # a demo always starts from an empty catalogue
     shutil.rmtree(workdir / "httpcache", ignore_errors=True)
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
     # (the bibliography replica serves its six cited documents whatever the size)
     try:
-        config_path = workdir / "citywatch.toml"
         config_path.write_text(
             demo_config_text(
                 {key: server.base_url for key, server in servers.items()}, database_path
@@ -127,7 +176,9 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     for path, fmt in ((report_path, "md"), (workdir / "report.json", "json")):
         with path.open("w", encoding="utf-8") as out:
             write_report(config, later_runs, None, fmt, out)
-    return DemoResult(database_path, report_path, report_path.read_text("utf-8"), rounds)
+    return DemoResult(
+        config_path, database_path, report_path, report_path.read_text("utf-8"), rounds
+    )
 
 
 async def _three_rounds(

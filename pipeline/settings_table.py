@@ -52,7 +52,8 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "database.url",
         str,
         "sqlite:///citywatch.db",
-        "SQLAlchemy URL of the database: SQLite by default, postgresql://... in production.",
+        "URL of the database: sqlite:///PATH (the default) or, in production, "
+        "postgresql://USER@HOST/DATABASE (psycopg); no other database is supported.",
         env="CITYWATCH_DB_URL",
     ),
     Setting(
@@ -353,7 +354,13 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
 SETTINGS: tuple[Setting, ...] = (*_CORE_SETTINGS, *_ALARM_SETTINGS, *_LINK_SETTINGS)
 
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("key", str, True, "Stable identifier of the source; also the name of its spider."),
+    Field(
+        "key",
+        str,
+        True,
+        "Stable identifier of the source; also the name of its spider (never `link_checker`, "
+        "citywatch's own).",
+    ),
     Field("name", str, True, "Human name of the platform."),
     Field("spider", str, False, "Spider that crawls it (defaults to the key)."),
     Field("start_urls", list, True, "Entry points of the crawl (http or https URLs)."),

@@ -73,7 +73,7 @@ class StorePipeline:
             max_record_drop=float(alarm_settings.get("max_record_drop", 0.3)),
             max_http_error_rate=float(alarm_settings.get("max_http_error_rate", 0.1)),
         )
-        self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"])
+        self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"], create=False)
         ensure_current(self.engine)
         self.sessions = session_factory(self.engine)
         self.pending: dict[str, RecordData] = {}

@@ -8,6 +8,7 @@ with session_scope(sessions) as session:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,14 +19,29 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import DatabaseUnreachable
+from storage.errors import DatabaseUnreachable, SchemaOutOfDate
 
-__all__ = ["display_url", "make_engine", "normalise_url", "session_factory", "session_scope"]
+__all__ = [
+    "SUPPORTED_DATABASES",
+    "display_url",
+    "make_engine",
+    "normalise_url",
+    "session_factory",
+    "session_scope",
+    "url_problem",
+]
 
 # Crawls, the link monitor and the CLI may write at once: wait for a lock rather than fail.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A server that does not answer in this long is down for our purposes.
 PG_CONNECT_TIMEOUT_S = 10
+
+# The backends, and their drivers ("" for the default one), that citywatch installs and tests.
+_DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg"), "postgres": ("", "psycopg")}
+SUPPORTED_DATABASES = "sqlite:///PATH or postgresql://USER@HOST/DATABASE (psycopg)"
+# A password in the user part of a URL that does not parse, or in a query parameter.
+_USER_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd)=)[^&]*", re.IGNORECASE)
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers (reports, exports) never block the crawl's writes
@@ -35,34 +51,53 @@ _SQLITE_PRAGMAS = (
 )
 
 
-def normalise_url(url: str | URL) -> URL:
-    """Parse a database URL, choosing psycopg 3 for bare `postgresql://` / `postgres://` URLs."""
+def url_problem(url: str | URL) -> str | None:
+    """Why citywatch cannot use this database URL (one line, no password), or None."""
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
-        raise DatabaseUnreachable(f"cannot parse database URL {url!r}: {error}") from error
+    except (ArgumentError, ValueError):
+        return f"not a database URL: {display_url(url)!r} (e.g. sqlite:///citywatch.db)"
+    backend, _, driver = parsed.drivername.partition("+")
+    if driver not in _DRIVERS.get(backend, ()):
+        return f"{display_url(parsed)}: unsupported database; citywatch uses {SUPPORTED_DATABASES}"
+    return None
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL, choosing psycopg 3 for bare `postgresql://` / `postgres://` URLs."""
+    problem = url_problem(url)
+    if problem:
+        raise DatabaseUnreachable(problem)
+    parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
 
 
 def display_url(url: str | URL) -> str:
-    """The URL as safe to print: the password, if any, is replaced by ***."""
+    """The URL as safe to print: a password, if any, is replaced by ***."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable database URL>"
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # a port that is not a number, say
+        shown = _USER_PASSWORD.sub(r"\1***@", str(url))
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
-def make_engine(url: str | URL, *, check: bool = True, **engine_options: Any) -> Engine:
+def make_engine(
+    url: str | URL, *, check: bool = True, create: bool = True, **engine_options: Any
+) -> Engine:
     """An engine for `url`, tuned per backend; with `check`, proves the database opens.
 
     Raises `DatabaseUnreachable` (message naming the URL, password hidden) when it does not.
+    SQLite creates a missing file on connecting: without `create`, a missing file raises
+    `SchemaOutOfDate` instead (only `citywatch init` makes a database).
     """
     parsed = normalise_url(url)
     shown = display_url(parsed)
     options: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
+        if not create:
+            _require_sqlite_file(parsed)
         _create_sqlite_folder(parsed, shown)
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         options["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
@@ -79,6 +114,14 @@ def make_engine(url: str | URL, *, check: bool = True, **engine_options: Any) ->
             reason = getattr(error, "orig", None) or error
             raise DatabaseUnreachable(f"cannot open database at {shown}: {reason}") from error
     return engine
+
+
+def _require_sqlite_file(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if not Path(database).expanduser().exists():
+        raise SchemaOutOfDate(f"database file {database} does not exist: run `citywatch init`")
 
 
 def _create_sqlite_folder(url: URL, shown: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from pipeline.replicas.server import Response, Site
 
 
 def write_config(
@@ -57,3 +59,15 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
         pause.wait(0.05)
+
+
+class FailingSite:
+    """A replica whose answers to some targets are replaced by an error status."""
+
+    def __init__(self, site: Site, status: int, fails: Callable[[str], bool]) -> None:
+        self.site, self.status, self.fails = site, status, fails
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], state: int) -> Response:
+        if self.fails(target):
+            return Response(self.status, (("Content-Type", "text/plain"),), b"unavailable")
+        return self.site.handle(method, target, headers, state)

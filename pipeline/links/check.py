@@ -128,7 +128,7 @@ async def check_links_with(
     started = monotonic()
     summary = CheckSummary()
     policy = LinkPolicy.from_settings(config.settings)
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, create=False)
     ensure_current(engine)
     sessions = session_factory(engine)
     try:

@@ -48,7 +48,7 @@ class LinkCheckPipeline:
         fixed_now = settings.get(NOW_SETTING)
         self.now = datetime.fromisoformat(fixed_now) if fixed_now else None
         self.batch_size = settings.getint("CITYWATCH_BATCH_SIZE", 100)
-        self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"])
+        self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"], create=False)
         ensure_current(self.engine)
         self.sessions = session_factory(self.engine)
         self.pending: list[LinkObservation] = []

@@ -22,6 +22,7 @@ __all__ = [
     "CHANGED",
     "CHURNED",
     "CHURN_SHARE",
+    "MIN_RECORDS",
     "STATES",
     "checked_state",
     "churn_count",
@@ -35,6 +36,8 @@ STATES: dict[int, str] = {
     CHURNED: "churn: about 1% of the records edited (at least one), none added or removed",
 }
 CHURN_SHARE = 0.01
+# The fewest records a replica serves: state 2 adds, edits and removes one.
+MIN_RECORDS = 3
 
 _Id = TypeVar("_Id", int, str)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.alarms import AlarmThresholds, evaluate_alarms
+from pipeline.alarms import Alarm, AlarmThresholds, evaluate_alarms
 from tests.conftest import Replica, run_cli, start_replica, stop_replica
 from tests.helpers import write_config
 
@@ -78,6 +78,35 @@ def test_coverage_alarm_carries_field_counts_and_sample_urls() -> None:
         "missing": 50,
         "sample_urls": ["https://e.org/a"],
     }
+
+
+def test_http_error_alarm_names_what_failed_and_where() -> None:
+    stats = healthy(
+        **{
+            "downloader/response_status_count/503": 20,
+            "downloader/response_status_count/403": 4,
+            "downloader/exception_count": 6,
+            "downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 6,
+            "citywatch/http_error_urls": ["https://e.org/a", "https://e.org/b"],
+        }
+    )
+    (alarm,) = evaluate_alarms(stats, "finished", 100, THRESHOLDS)
+    assert alarm.message == (
+        "30 of 120 requests failed or answered 4xx/5xx "
+        "(HTTP 503: 20, ConnectionRefusedError: 6, HTTP 403: 4)"
+    )
+    assert alarm.evidence == {
+        "errors": 30,
+        "requests": 120,
+        "rate": 0.25,
+        "failures": {"503": 20, "ConnectionRefusedError": 6, "403": 4},
+        "sample_urls": ["https://e.org/a", "https://e.org/b"],
+    }
+
+
+def test_an_alarm_of_an_unknown_kind_cannot_be_raised() -> None:
+    with pytest.raises(ValueError, match="unknown alarm kind 'typo': add it to ALARM_KINDS"):
+        Alarm("typo", "message")
 
 
 BROKEN_PROFILE = """

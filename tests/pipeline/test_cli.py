@@ -7,16 +7,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from pipeline.duplicates import detect_duplicates
 from storage.db import make_engine, session_factory, session_scope
-from storage.migrate import upgrade
+from storage.migrate import head_revision, upgrade
 from storage.models import Record
 from storage.records import RecordData
 from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
-from tests.conftest import Replica, run_cli
-from tests.helpers import write_config
+from tests.conftest import PG_URL, Replica, reset_postgres, run_cli
+from tests.helpers import read_jsonl, write_config
 from tests.storage.factories import OTHER_SOURCE_KEY, SOURCE_KEY, at, practice
 
 COMMANDS = [
@@ -69,6 +69,134 @@ def test_sources_lists_records_and_last_run(mercociudades: Replica, tmp_path: Pa
     after = run_cli("--config", config, "sources")
     row = next(line for line in after.stdout.splitlines() if "mercociudades_covid" in line)
     assert "31" in row and "finished" in row
+
+
+def test_sources_before_init_lists_the_config_and_says_why_on_stderr(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9/covid-19/", f"sqlite:///{tmp_path}/s.db")
+
+    result = run_cli("--config", str(config), "sources")
+
+    assert result.code == 0
+    assert result.stderr == (
+        f"citywatch: database file {tmp_path}/s.db does not exist: run `citywatch init`; "
+        "listing the config's sources only\n"
+    )
+    (row,) = [line for line in result.stdout.splitlines() if "mercociudades_covid" in line]
+    cells = [cell.strip() for cell in row.strip("│ ").split("│")]
+    assert cells == [
+        "mercociudades_covid", "yes", "-", "-", "-", "-", "-", "http://127.0.0.1:9/covid-19/"
+    ]  # fmt: skip
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_sources_on_a_file_that_is_not_a_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9/covid-19/", f"sqlite:///{tmp_path}/s.db")
+    (tmp_path / "s.db").write_text("my notes, not a database\n", "utf-8")
+
+    result = run_cli("--config", str(config), "sources")
+
+    assert result.code == 2
+    assert result.stderr == (
+        f"citywatch: error: cannot open database at sqlite:///{tmp_path}/s.db: "
+        "file is not a database\n"
+    )
+    assert result.stdout == ""
+    assert (tmp_path / "s.db").read_text("utf-8") == "my notes, not a database\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["citywatch.toml", "s.db"]
+
+
+def test_sources_on_an_unreachable_server_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run_cli("--db", "postgresql://nobody:s3cret@127.0.0.1:1/none", "sources", cwd=tmp_path)
+
+    assert result.code == 2
+    assert result.stderr.startswith(
+        "citywatch: error: cannot open database at "
+        "postgresql+psycopg://nobody:***@127.0.0.1:1/none: "
+    )
+    assert result.stderr.count("\n") == 1
+    assert "s3cret" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_config_check_and_init_never_print_the_database_password(tmp_path: Path) -> None:
+    url = "postgresql://citywatch:s3cret@127.0.0.1:1/catalogue"  # nothing listens on port 1
+    config = write_config(tmp_path, "http://127.0.0.1:9/covid-19/", url)
+
+    checked = run_cli("--config", str(config), "config", "check")
+    initialised = run_cli("--config", str(config), "init")
+
+    assert checked.code == 0, checked.stderr
+    assert checked.stdout == (
+        f"{config}: ok: 1 sources (1 enabled), 0 cited links, "
+        "database postgresql://citywatch:***@127.0.0.1:1/catalogue\n"
+    )
+    assert initialised.code == 2
+    assert initialised.stderr.startswith(
+        "citywatch: error: cannot open database at "
+        "postgresql+psycopg://citywatch:***@127.0.0.1:1/catalogue: "
+    )
+    for result in (checked, initialised):
+        assert "s3cret" not in result.stdout + result.stderr
+
+
+@pytest.mark.postgres
+def test_init_names_the_database_without_its_password(tmp_path: Path) -> None:
+    reset_postgres(PG_URL)
+    url = make_url(PG_URL).set(password="s3cret")  # trust authentication: the server ignores it
+
+    result = run_cli("--db", url.render_as_string(hide_password=False), "init", cwd=tmp_path)
+
+    assert result.code == 0, result.stderr
+    assert result.stdout == (
+        f"database {url.render_as_string(hide_password=True)} is at revision {head_revision()}\n"
+    )
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_every_time_option_takes_back_the_times_citywatch_prints(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/t.db"
+    config = str(write_config(tmp_path, "http://127.0.0.1:9/covid-19/", database_url))
+    store_run(database_url, SOURCE_KEY, [practice(1)], 1)
+    store_run(database_url, SOURCE_KEY, [practice(2)], 2)
+    first = run_cli("--config", config, "export")
+    printed = first.stderr.rsplit("next --since: ", 1)[1].strip()
+    assert printed == read_jsonl(first.stdout)[-1]["changed_at"] == "2024-03-01T08:00:00+00:00"
+    second_only = [printed, "2024-03-01T08:00:00Z", "2024-03-01T07:59:59.999999+00:00"]
+    second_only += ["2024-03-01T07:59:59.5z", "2024-03-01T08:00", "2024-03-01T05:00-03:00"]
+
+    for since in [*second_only, "2024-03-01"]:
+        exported = run_cli("--config", config, "export", "--since", since)
+        report = run_cli("--config", config, "report", "--since", since, "--format", "json")
+        assert (exported.code, report.code) == (0, 0), (since, exported.stderr, report.stderr)
+        ids = [row["id"] for row in read_jsonl(exported.stdout)]
+        runs = len(json.loads(report.stdout)["runs"])
+        if since in second_only:
+            assert (ids, runs) == ([f"{SOURCE_KEY}:2"], 1), since
+        else:
+            assert (ids, runs) == ([f"{SOURCE_KEY}:1", f"{SOURCE_KEY}:2"], 2), since
+
+    bad = run_cli("--config", config, "export", "--since", "27/11/2026")
+    assert bad.code == 2
+    assert bad.stderr.startswith(
+        "citywatch: error: Invalid value for '--since': '27/11/2026' is not a time; TIME is "
+    )
+    assert bad.stderr.count("\n") == 1
+
+
+def test_check_links_now_takes_a_time_as_every_other_option(tmp_path: Path) -> None:
+    config = str(
+        write_config(tmp_path, "http://127.0.0.1:9/covid-19/", f"sqlite:///{tmp_path}/l.db")
+    )
+    assert run_cli("--config", config, "init").code == 0
+
+    checked = run_cli("--config", config, "check-links", "--now", "2026-11-27T02:00:00.5Z")
+
+    assert checked.code == 0, checked.stderr
+    (link,) = json.loads(run_cli("--config", config, "links", "--format", "json").stdout)
+    assert (link["url"], link["last_checked"]) == (
+        "http://127.0.0.1:9/covid-19/",
+        "2026-11-27T02:00:00+00:00",
+    )
 
 
 def test_init_is_idempotent(tmp_path: Path) -> None:

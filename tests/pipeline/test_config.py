@@ -9,6 +9,7 @@ import pytest
 from pipeline.config import ConfigError, load_config, parse_config
 from pipeline.settings_docs import configuration_markdown
 from pipeline.settings_table import SETTINGS
+from storage.db import SUPPORTED_DATABASES
 from tests.conftest import run_cli
 
 CITED_PLATFORMS = {
@@ -105,6 +106,24 @@ SOURCE = '[[sources]]\nkey = "a"\nname = "A"\nstart_urls = ["https://example.org
         ),
         (SOURCE + "colour = 'red'\n", "bad.toml:5: sources[0].colour: unknown key"),
         ('[[links]]\ntitle = "x"\n', "bad.toml:1: links[0].url: is required"),
+        (
+            SOURCE.replace('key = "a"', 'key = "link_checker"'),
+            "bad.toml:2: sources[0].key: 'link_checker' is citywatch's own spider, not a source",
+        ),
+        (
+            SOURCE + 'spider = "link_checker"\n',
+            "bad.toml:5: sources[0].spider: 'link_checker' is citywatch's own spider, not a source",
+        ),
+        (
+            "[database]\nurl = 'mysql://u:secret@h/d'\n",
+            "bad.toml:2: database.url: mysql://u:***@h/d: unsupported database; citywatch uses "
+            "sqlite:///PATH or postgresql://USER@HOST/DATABASE (psycopg)",
+        ),
+        (
+            "[database]\nurl = 'postgresql://u:secret@h:port/d'\n",
+            "bad.toml:2: database.url: not a database URL: 'postgresql://u:***@h:port/d' "
+            "(e.g. sqlite:///citywatch.db)",
+        ),
     ],
 )
 def test_bad_config_is_one_line_naming_file_line_and_key(text: str, expected: str) -> None:
@@ -159,3 +178,39 @@ def test_help_lists_every_setting() -> None:
     assert result.code == 0
     for row in SETTINGS:
         assert row.name in result.stdout
+
+
+UNSUPPORTED = "unsupported database; citywatch uses " + SUPPORTED_DATABASES
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("mysql://u:secret@127.0.0.1/d", "mysql://u:***@127.0.0.1/d"),
+        ("postgresql+psycopg2://u:secret@127.0.0.1/d", "postgresql+psycopg2://u:***@127.0.0.1/d"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_a_database_citywatch_does_not_support_is_refused_before_anything_is_written(
+    tmp_path: Path, url: str, shown: str
+) -> None:
+    config = tmp_path / "citywatch.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n', "utf-8")
+    clean = tmp_path / "clean.toml"
+    clean.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/c.db"\n', "utf-8")
+    env = {"CITYWATCH_DB_URL": url}
+    expected = {
+        ("--config", str(config), "config", "check"): f"{config}:2: database.url: {shown}",
+        ("--config", str(config), "init"): f"{config}:2: database.url: {shown}",
+        ("--config", str(clean), "--db", url, "init"): f"--db: {shown}",
+        ("--config", str(clean), "init", "env"): f"environment variable CITYWATCH_DB_URL: {shown}",
+    }
+    for args, where in expected.items():
+        if args[-1] == "env":
+            result = run_cli(*args[:-1], cwd=tmp_path, env=env)
+        else:
+            result = run_cli(*args, cwd=tmp_path)
+        assert result.code == 2, args
+        assert result.stderr == f"citywatch: error: {where}: {UNSUPPORTED}\n", args
+        assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["citywatch.toml", "clean.toml"]

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
-from pipeline.demo import DEMO_SOURCES
+import pytest
+
+from pipeline.demo import DEMO_MARKER, DEMO_SOURCES
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.shared_practices import shared_practices
 from tests.conftest import run_cli
+
+# What the demo prints to run against its own config, in this order.
+NEXT = ["sources", "report", "links", "export -o catalogue.jsonl"]
 
 
 def events_by_source(report: dict) -> dict[str, dict[str, int]]:
@@ -64,3 +70,78 @@ def test_demo_runs_again_in_the_same_folder_from_an_empty_catalogue(tmp_path: Pa
         result = run_cli("demo", "--dir", str(tmp_path), "--size", "5", cwd=tmp_path)
         assert result.code == 0, result.stderr[-3000:]
         assert "extraction alarm" not in result.stdout
+    assert (tmp_path / DEMO_MARKER).is_file()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "name", ["citywatch.toml", "citywatch.db", "notes.txt", "citywatch.db-wal", "httpcache/x"]
+)
+def test_demo_refuses_a_folder_it_did_not_make_and_touches_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "mine"
+    (folder / name).parent.mkdir(parents=True)
+    (folder / name).write_bytes(b"a user's own file\n\x00\xff")
+    before = snapshot(folder)
+
+    result = run_cli("demo", "--dir", str(folder), "--size", "5", cwd=tmp_path)
+
+    assert result.code == 2
+    assert result.stderr == (
+        f"citywatch: error: {folder}: folder is not empty and was not made by `citywatch demo`, "
+        "which would replace its citywatch.toml and citywatch.db: give a new or empty folder, "
+        "or --force\n"
+    )
+    assert result.stdout == ""
+    assert snapshot(folder) == before
+
+
+def test_demo_refuses_the_current_folder_when_it_holds_a_config(tmp_path: Path) -> None:
+    (tmp_path / "citywatch.toml").write_text("# mine\n", "utf-8")
+
+    result = run_cli("demo", "--dir", ".", "--size", "5", cwd=tmp_path)
+
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1
+    assert "folder is not empty and was not made by `citywatch demo`" in result.stderr
+    assert snapshot(tmp_path) == {"citywatch.toml": b"# mine\n"}
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "2"])
+def test_a_demo_too_small_for_its_replicas_is_one_line_and_exit_2(
+    tmp_path: Path, size: str
+) -> None:
+    result = run_cli("demo", "--dir", str(tmp_path / "d"), "--size", size, cwd=tmp_path)
+
+    assert result.code == 2
+    assert result.stderr == (
+        f"citywatch: error: Invalid value for '--size': {size} is not in the range x>=3 "
+        "(see citywatch demo --help)\n"
+    )
+    assert not (tmp_path / "d").exists()
+
+
+def test_demo_ends_with_the_commands_that_read_its_database(tmp_path: Path) -> None:
+    folder = tmp_path / "with space"
+    (folder / "keep.txt").parent.mkdir()
+    (folder / "keep.txt").write_text("kept\n", "utf-8")
+    (folder / "citywatch.toml").write_text("# replaced\n", "utf-8")
+
+    result = run_cli("demo", "--dir", str(folder), "--size", "5", "--force", cwd=tmp_path)
+
+    assert result.code == 0, result.stderr[-3000:]
+    assert (folder / "keep.txt").read_text("utf-8") == "kept\n"  # --force replaces only its own
+    config = shlex.quote(str(folder / "citywatch.toml"))
+    commands = [f"citywatch --config {config} {rest}" for rest in NEXT]
+    assert result.stdout.endswith(
+        "\nThe demo's catalogue, afterwards (the replicas are gone, the database stays):\n"
+        + "".join(f"  {command}\n" for command in commands)
+    )
+    for command in commands:
+        ran = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
+        assert ran.code == 0, (command, ran.stderr)
+    assert (tmp_path / "catalogue.jsonl").stat().st_size > 0

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import make_engine, normalise_url, session_factory, session_scope
-from storage.errors import DatabaseUnreachable, StorageError
+from storage.db import display_url, make_engine, normalise_url, session_factory, session_scope
+from storage.errors import DatabaseUnreachable, SchemaOutOfDate, StorageError
 from storage.models import Source
 from tests.storage.factories import START
 
@@ -26,6 +26,16 @@ def test_sqlite_connection_has_wal_and_foreign_keys(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert (tmp_path / "nested" / "folder" / "citywatch.db").exists()
+
+
+def test_a_missing_sqlite_file_is_created_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "citywatch.db"
+    with pytest.raises(SchemaOutOfDate) as raised:
+        make_engine(f"sqlite:///{path}", create=False)
+    assert str(raised.value) == f"database file {path} does not exist: run `citywatch init`"
+    assert list(tmp_path.iterdir()) == []
+    make_engine(f"sqlite:///{path}").dispose()
+    assert path.exists()
 
 
 def test_bare_postgresql_url_uses_psycopg() -> None:
@@ -52,8 +62,41 @@ def test_unreachable_database_raises_clear_error(url: str) -> None:
 
 
 def test_unparseable_url_raises_clear_error() -> None:
-    with pytest.raises(DatabaseUnreachable, match="cannot parse database URL"):
-        make_engine("not a url")
+    with pytest.raises(DatabaseUnreachable) as raised:
+        make_engine("postgresql://citywatch:s3cret@db.example:port/citywatch")
+    assert str(raised.value) == (
+        "not a database URL: 'postgresql://citywatch:***@db.example:port/citywatch' "
+        "(e.g. sqlite:///citywatch.db)"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://u:s3cret@127.0.0.1/db", "postgresql+psycopg2://u@h/db", "oracle://h/db"]
+)
+def test_a_backend_citywatch_does_not_install_is_refused_before_any_import(url: str) -> None:
+    with pytest.raises(DatabaseUnreachable) as raised:
+        make_engine(url)
+    assert str(raised.value) == (
+        f"{display_url(url)}: unsupported database; citywatch uses "
+        "sqlite:///PATH or postgresql://USER@HOST/DATABASE (psycopg)"
+    )
+    assert "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:s3cret@h/db", "postgresql://u:***@h/db"),
+        (
+            "postgresql://u@h/db?password=s3cret&sslmode=require",
+            "postgresql://u@h/db?password=***&sslmode=require",
+        ),
+        ("postgresql://u:s3cret@h:port/db", "postgresql://u:***@h:port/db"),
+        ("sqlite:///citywatch.db", "sqlite:///citywatch.db"),
+    ],
+)
+def test_a_url_is_displayed_without_its_password(url: str, shown: str) -> None:
+    assert display_url(url) == shown
 
 
 def test_session_scope_commits_or_rolls_back_whole(
