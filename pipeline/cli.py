@@ -28,6 +28,7 @@ from pipeline.cli_support import (
     stdout_console,
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
+from pipeline.output_file import OutputError, atomic_output, check_output_path
 from pipeline.settings_table import SETTINGS
 from storage.errors import StorageError
 
@@ -40,7 +41,7 @@ class CitywatchGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, StorageError) as exc:
+        except (ConfigError, OutputError, StorageError) as exc:
             message = " ".join(str(exc).split())  # one line, whatever the driver said
             stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
             sys.exit(EXIT_USAGE)
@@ -86,7 +87,7 @@ def config_group() -> None:
 
 @config_group.command("init")
 @click.option("-o", "--output", default=CONFIG_FILENAME, show_default=True, metavar="PATH")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--force", is_flag=True, help="Replace an existing file (a regular file only).")
 def config_init(output: str, force: bool) -> None:
     """Write the default config (the real platform URLs) to PATH.
 
@@ -94,10 +95,10 @@ def config_init(output: str, force: bool) -> None:
     Example:
       citywatch config init -o citywatch.toml
     """
-    path = Path(output)
-    if path.exists() and not force:
-        raise ConfigError(f"{output}: already exists (use --force to overwrite)")
-    path.write_text(default_config_text(), "utf-8")
+    if check_output_path(output) is not None and not force:
+        raise OutputError(f"{output}: already exists (use --force to overwrite)")
+    with atomic_output(output) as out:
+        out.write(default_config_text())
     click.echo(f"wrote {output}")
 
 
@@ -233,7 +234,12 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     "events since TIME (default: since the earliest reported run started).",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (a regular file, whole) instead of stdout.",
+)
 @pass_context
 def report(
     obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str, output: str | None
@@ -268,7 +274,10 @@ def report(
     "the records.",
 )
 @click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (a regular file, whole) instead of stdout.",
 )
 @pass_context
 def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: str | None) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO
 
 import click
 from rich.console import Console
 
 from pipeline.config import Config, load_config
+from pipeline.output_file import atomic_output
 
 __all__ = [
     "EXIT_ALARM",
@@ -56,20 +54,14 @@ pass_context = click.make_pass_decorator(Context)
 
 @contextmanager
 def output_to(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file written whole: a killed command never leaves half a file."""
-    if path is None:
+    """stdout (no path, or ``-``), or the file `path` written whole (see pipeline.output_file:
+    a killed command never leaves half a file, and only a regular file or a new one is ever
+    written)."""
+    if path is None or path == "-":
         yield sys.stdout
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            yield out
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as out:
+        yield out
 
 
 def stdout_console() -> Console:

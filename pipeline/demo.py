@@ -26,6 +26,7 @@ from pipeline.commands import (
 from pipeline.config import Config, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
 from pipeline.links.check import check_links_with
+from pipeline.output_file import atomic_output
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
 
@@ -105,12 +106,12 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     # (the bibliography replica serves its six cited documents whatever the size)
     try:
         config_path = workdir / "citywatch.toml"
-        config_path.write_text(
-            demo_config_text(
-                {key: server.base_url for key, server in servers.items()}, database_path
-            ),
-            "utf-8",
-        )
+        with atomic_output(str(config_path)) as out:
+            out.write(
+                demo_config_text(
+                    {key: server.base_url for key, server in servers.items()}, database_path
+                )
+            )
         config = load_config(str(config_path))
         initialise(config)
         console.print(f"replicas: {', '.join(s.base_url for s in servers.values())}")
@@ -125,7 +126,7 @@ def run_demo(workdir: Path, *, size: int, log_level: str, console: Console) -> D
     report_path = workdir / "report.md"
     later_runs = [o.run_id for outcomes in rounds[1:] for o in outcomes if o.run_id]
     for path, fmt in ((report_path, "md"), (workdir / "report.json", "json")):
-        with path.open("w", encoding="utf-8") as out:
+        with atomic_output(str(path)) as out:
             write_report(config, later_runs, None, fmt, out)
     return DemoResult(database_path, report_path, report_path.read_text("utf-8"), rounds)
 
