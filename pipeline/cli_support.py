@@ -28,7 +28,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
-stderr = Console(stderr=True, highlight=False)
+# No emoji codes either: ":warning:" in a URL is text to show, not an emoji.
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 class Context:
