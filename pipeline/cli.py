@@ -7,6 +7,7 @@ setup problem (one line on stderr says which file, key or URL); 3 an extraction 
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 from datetime import datetime
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Column, Table
 
 from pipeline.cli_support import (
     EXIT_ALARM,
@@ -25,11 +25,11 @@ from pipeline.cli_support import (
     output_to,
     pass_context,
     stderr,
-    stdout_console,
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.output_file import OutputError, atomic_output, check_output_path
 from pipeline.settings_table import SETTINGS
+from pipeline.terminal import counted, show_markdown, show_rows, stdout_console
 from storage.errors import StorageError
 
 __all__ = ["main"]
@@ -180,34 +180,36 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     outcomes = crawl_and_summarise(
         obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr, full=full
     )
-    source_width = max((len(o.source_key) for o in outcomes), default=6)
-    table = Table(
-        Column("source", no_wrap=True, min_width=source_width),
-        "run",
-        "status",
-        "pages",
-        "records",
-        "kept",
-        "new",
-        "updated",
-        "removed",
-        "alarms",
+    show_rows(
+        stdout_console(),
+        (
+            "source",
+            "run",
+            "status",
+            "pages",
+            "records",
+            "kept",
+            "new",
+            "updated",
+            "removed",
+            "alarms",
+        ),
+        [
+            (
+                outcome.source_key,
+                str(outcome.run_id or "-"),
+                outcome.status,
+                str(outcome.stats.get("downloader/response_count", 0)),
+                str(outcome.stats.get("citywatch/records_saved", 0)),
+                str(outcome.stats.get("citywatch/records_seen_unchanged", 0)),
+                str(outcome.stats.get("citywatch/records_new", 0)),
+                str(outcome.stats.get("citywatch/records_updated", 0)),
+                str(outcome.stats.get("citywatch/records_removed", 0)),
+                ", ".join(outcome.alarms) or "-",
+            )
+            for outcome in outcomes
+        ],
     )
-    for outcome in outcomes:
-        stats = outcome.stats
-        table.add_row(
-            outcome.source_key,
-            str(outcome.run_id or "-"),
-            outcome.status,
-            str(stats.get("downloader/response_count", 0)),
-            str(stats.get("citywatch/records_saved", 0)),
-            str(stats.get("citywatch/records_seen_unchanged", 0)),
-            str(stats.get("citywatch/records_new", 0)),
-            str(stats.get("citywatch/records_updated", 0)),
-            str(stats.get("citywatch/records_removed", 0)),
-            ", ".join(outcome.alarms) or "-",
-        )
-    stdout_console().print(table)
     if fail_on_alarm and any(outcome.alarms for outcome in outcomes):
         sys.exit(EXIT_ALARM)
     if not all(outcome.ok for outcome in outcomes):
@@ -247,12 +249,19 @@ def report(
     """The change report: per run, records new, updated (with the fields), removed; links
     broken, moved, drifted, to review, failing and recovered, with the evidence.
 
+    The Markdown is rendered for a terminal; piped or with -o it is Markdown as it is.
+
     \b
     Example:
       citywatch report --since 2026-11-01 --format md -o changes.md
     """
     from pipeline.commands import write_report
 
+    if output is None and fmt == "md":
+        text = io.StringIO()
+        write_report(obj.config, list(run_ids), as_utc(since), fmt, text)
+        show_markdown(stdout_console(), text.getvalue())
+        return
     with output_to(output) as out:
         write_report(obj.config, list(run_ids), as_utc(since), fmt, out)
 
@@ -295,7 +304,7 @@ def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: 
         write = write_links_export if links else write_export
         summary = write(obj.config, as_utc(since), out)
     stderr.print(
-        f"exported {summary.count} {'links' if links else 'records'}; next --since: "
+        f"exported {counted(summary.count, 'link' if links else 'record')}; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
         markup=False,
     )
@@ -320,7 +329,8 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
     After every crawl, records of different sources that look like one practice (similar or
     translated titles, same city, same document...) are paired, never merged: a maintainer
     confirms or rejects each pair, and a rejected pair is never reported again. See
-    docs/duplicates.md.
+    docs/duplicates.md. The Markdown is rendered for a terminal, and printed as it is when
+    piped.
 
     \b
     Example:
@@ -333,7 +343,12 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
     from pipeline.commands import write_duplicates
 
     obj: Context = ctx.obj
-    write_duplicates(obj.config, status, fmt, sys.stdout)
+    if fmt == "md":
+        text = io.StringIO()
+        write_duplicates(obj.config, status, fmt, text)
+        show_markdown(stdout_console(), text.getvalue())
+    else:
+        write_duplicates(obj.config, status, fmt, sys.stdout)
 
 
 @duplicates.command("confirm")
@@ -381,12 +396,11 @@ def sources(obj: Context) -> None:
     """
     from pipeline.commands import source_rows
 
-    table = Table(
-        "key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"
+    show_rows(
+        stdout_console(),
+        ("key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"),
+        source_rows(obj.config),
     )
-    for row in source_rows(obj.config):
-        table.add_row(*row)
-    stdout_console().print(table)
 
 
 @main.command()
@@ -414,7 +428,7 @@ def demo(obj: Context, directory: str | None, size: int) -> None:
 
     workdir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="citywatch-demo-"))
     result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr)
-    click.echo(result.report_text, nl=False)
+    show_markdown(stdout_console(), result.report_text)
     click.echo(f"\ndatabase: {result.database_path}\nreport:   {result.report_path}")
     if not result.ok:
         sys.exit(EXIT_RUN_FAILED)

@@ -24,7 +24,6 @@ __all__ = [
     "output_to",
     "pass_context",
     "stderr",
-    "stdout_console",
 ]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
@@ -63,11 +62,6 @@ def output_to(path: str | None) -> Iterator[IO[str]]:
         return
     with atomic_output(path) as out:
         yield out
-
-
-def stdout_console() -> Console:
-    """Tables on stdout; piped to a file or a pager they keep every column whole."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def as_utc(value: datetime | None) -> datetime | None:

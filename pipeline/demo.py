@@ -29,6 +29,7 @@ from pipeline.links.check import check_links_with
 from pipeline.output_file import atomic_output
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
+from pipeline.terminal import counted
 
 __all__ = ["DemoResult", "demo_config_text", "run_demo"]
 
@@ -161,7 +162,7 @@ async def _three_rounds(
             summary = await check_links_with(runner, config, everything=True)
             classes = ", ".join(f"{n} {c}" for c, n in summary.classes.most_common())
             console.print(
-                f"link check after crawl {number}: {summary.links} links, {classes}",
+                f"link check after crawl {number}: {counted(summary.links, 'link')}, {classes}",
                 markup=False,
             )
     return rounds
