@@ -7,6 +7,7 @@ setup problem (one line on stderr says which file, key or URL); 3 an extraction 
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 from datetime import datetime
@@ -15,7 +16,6 @@ from typing import Any, NoReturn
 
 import click
 from click.exceptions import NoArgsIsHelpError
-from rich.table import Column, Table
 
 from pipeline.cli_support import (
     EXIT_ALARM,
@@ -27,11 +27,12 @@ from pipeline.cli_support import (
     output_to,
     pass_context,
     stderr,
-    stdout_console,
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
+from pipeline.output_file import OutputError, atomic_output, check_output_path
 from pipeline.replicas.states import MIN_RECORDS
 from pipeline.settings_table import SETTINGS
+from pipeline.terminal import counted, show_markdown, show_rows, stdout_console
 from storage.db import display_url
 from storage.errors import StorageError
 
@@ -56,7 +57,7 @@ class CitywatchGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, StorageError) as exc:
+        except (ConfigError, OutputError, StorageError) as exc:
             _fail(str(exc))
         except click.UsageError as exc:  # a command's argument or option
             _usage_error(exc)
@@ -117,7 +118,7 @@ def config_group() -> None:
 
 @config_group.command("init")
 @click.option("-o", "--output", default=CONFIG_FILENAME, show_default=True, metavar="PATH")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--force", is_flag=True, help="Replace an existing file (a regular file only).")
 def config_init(output: str, force: bool) -> None:
     """Write the default config (the real platform URLs) to PATH.
 
@@ -125,10 +126,10 @@ def config_init(output: str, force: bool) -> None:
     Example:
       citywatch config init -o citywatch.toml
     """
-    path = Path(output)
-    if path.exists() and not force:
-        raise ConfigError(f"{output}: already exists (use --force to overwrite)")
-    path.write_text(default_config_text(), "utf-8")
+    if check_output_path(output) is not None and not force:
+        raise OutputError(f"{output}: already exists (use --force to overwrite)")
+    with atomic_output(output) as out:
+        out.write(default_config_text())
     click.echo(f"wrote {output}")
 
 
@@ -210,34 +211,36 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     outcomes = crawl_and_summarise(
         obj.config, obj.config_path, obj.db_url, sources, obj.log_level, stderr, full=full
     )
-    source_width = max((len(o.source_key) for o in outcomes), default=6)
-    table = Table(
-        Column("source", no_wrap=True, min_width=source_width),
-        "run",
-        "status",
-        "pages",
-        "records",
-        "kept",
-        "new",
-        "updated",
-        "removed",
-        "alarms",
+    show_rows(
+        stdout_console(),
+        (
+            "source",
+            "run",
+            "status",
+            "pages",
+            "records",
+            "kept",
+            "new",
+            "updated",
+            "removed",
+            "alarms",
+        ),
+        [
+            (
+                outcome.source_key,
+                str(outcome.run_id or "-"),
+                outcome.status,
+                str(outcome.stats.get("downloader/response_count", 0)),
+                str(outcome.stats.get("citywatch/records_saved", 0)),
+                str(outcome.stats.get("citywatch/records_seen_unchanged", 0)),
+                str(outcome.stats.get("citywatch/records_new", 0)),
+                str(outcome.stats.get("citywatch/records_updated", 0)),
+                str(outcome.stats.get("citywatch/records_removed", 0)),
+                ", ".join(outcome.alarms) or "-",
+            )
+            for outcome in outcomes
+        ],
     )
-    for outcome in outcomes:
-        stats = outcome.stats
-        table.add_row(
-            outcome.source_key,
-            str(outcome.run_id or "-"),
-            outcome.status,
-            str(stats.get("downloader/response_count", 0)),
-            str(stats.get("citywatch/records_saved", 0)),
-            str(stats.get("citywatch/records_seen_unchanged", 0)),
-            str(stats.get("citywatch/records_new", 0)),
-            str(stats.get("citywatch/records_updated", 0)),
-            str(stats.get("citywatch/records_removed", 0)),
-            ", ".join(outcome.alarms) or "-",
-        )
-    stdout_console().print(table)
     if fail_on_alarm and any(outcome.alarms for outcome in outcomes):
         sys.exit(EXIT_ALARM)
     if not all(outcome.ok for outcome in outcomes):
@@ -264,7 +267,12 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     f"(default: since the earliest reported run started). {TIME_HELP}.",
 )
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (a regular file, whole) instead of stdout.",
+)
 @pass_context
 def report(
     obj: Context, run_ids: tuple[int, ...], since: datetime | None, fmt: str, output: str | None
@@ -272,12 +280,19 @@ def report(
     """The change report: per run, records new, updated (with the fields), removed; links
     broken, moved, drifted, to review, failing and recovered, with the evidence.
 
+    The Markdown is rendered for a terminal; piped or with -o it is Markdown as it is.
+
     \b
     Example:
       citywatch report --since 2026-11-01 --format md -o changes.md
     """
     from pipeline.commands import write_report
 
+    if output is None and fmt == "md":
+        text = io.StringIO()
+        write_report(obj.config, list(run_ids), since, fmt, text)
+        show_markdown(stdout_console(), text.getvalue())
+        return
     with output_to(output) as out:
         write_report(obj.config, list(run_ids), since, fmt, out)
 
@@ -299,7 +314,10 @@ def report(
     "the records.",
 )
 @click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (a regular file, whole) instead of stdout.",
 )
 @pass_context
 def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: str | None) -> None:
@@ -317,7 +335,7 @@ def export(obj: Context, fmt: str, since: datetime | None, links: bool, output: 
         write = write_links_export if links else write_export
         summary = write(obj.config, since, out)
     stderr.print(
-        f"exported {summary.count} {'links' if links else 'records'}; next --since: "
+        f"exported {counted(summary.count, 'link' if links else 'record')}; next --since: "
         f"{summary.last_changed_at or '(unchanged)'}",
         markup=False,
     )
@@ -342,7 +360,8 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
     After every crawl, records of different sources that look like one practice (similar or
     translated titles, same city, same document...) are paired, never merged: a maintainer
     confirms or rejects each pair, and a rejected pair is never reported again. See
-    docs/duplicates.md.
+    docs/duplicates.md. The Markdown is rendered for a terminal, and printed as it is when
+    piped.
 
     \b
     Example:
@@ -355,7 +374,12 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
     from pipeline.commands import write_duplicates
 
     obj: Context = ctx.obj
-    write_duplicates(obj.config, status, fmt, sys.stdout)
+    if fmt == "md":
+        text = io.StringIO()
+        write_duplicates(obj.config, status, fmt, text)
+        show_markdown(stdout_console(), text.getvalue())
+    else:
+        write_duplicates(obj.config, status, fmt, sys.stdout)
 
 
 @duplicates.command("confirm")
@@ -411,12 +435,11 @@ def sources(obj: Context) -> None:
         stderr.print(
             f"citywatch: {unread}; listing the config's sources only", markup=False, soft_wrap=True
         )
-    table = Table(
-        "key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"
+    show_rows(
+        stdout_console(),
+        ("key", "enabled", "schedule", "records", "removed", "last run", "status", "start URL"),
+        rows,
     )
-    for row in rows:
-        table.add_row(*row)
-    stdout_console().print(table)
 
 
 @main.command()
@@ -459,7 +482,7 @@ def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
 
     workdir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="citywatch-demo-"))
     result = run_demo(workdir, size=size, log_level=obj.log_level, console=stderr, force=force)
-    click.echo(result.report_text, nl=False)
+    show_markdown(stdout_console(), result.report_text)
     click.echo(f"\ndatabase: {result.database_path}\nreport:   {result.report_path}")
     click.echo("\nThe demo's catalogue, afterwards (the replicas are gone, the database stays):")
     for command in next_commands(result.config_path):

@@ -6,55 +6,45 @@ monitored link is broken.
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from typing import IO
 
 import click
-from rich.table import Table
+from rich.console import Console
 
 from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
+    EXIT_USAGE,
     TIME,
     TIME_HELP,
     Context,
     output_to,
     pass_context,
     stderr,
-    stdout_console,
 )
 from pipeline.config import ConfigError
 from pipeline.settings_table import SETTINGS
+from pipeline.terminal import counted, printable, show_rows, stdout_console
+from pipeline.url_list import read_url_list
 from storage.models import LINK_CLASSES, LINK_STATES
 
-__all__ = ["check_links_command", "links_command", "read_url_list"]
+__all__ = ["MAX_REPORTED_LINES", "check_links_command", "links_command"]
 
 _LINK_CHECK_HELP = "\n".join(
     f"  {row.name} (default {row.default!r})" for row in SETTINGS if row.section == "link_check"
 )
-
-
-def read_url_list(stream: IO[str], name: str) -> list[str]:
-    """URLs one per line (blank lines and ``#`` comments skipped), duplicates once; a line that
-    is not an http(s) URL is a ConfigError naming the file and line."""
-    from pipeline.urls import is_http_url
-
-    urls: dict[str, None] = {}  # insertion-ordered set
-    for number, line in enumerate(stream, start=1):
-        url = line.strip()
-        if not url or url.startswith("#"):
-            continue
-        if not is_http_url(url):
-            raise ConfigError(f"{name}:{number}: {url[:200]!r}: not an http(s) URL")
-        urls.setdefault(url)
-    return list(urls)
+# Bad lines named on stderr for one file; a file of garbage (a PDF given by mistake) is summed
+# up after these.
+MAX_REPORTED_LINES = 50
 
 
 @click.command(
     "check-links", epilog="Settings of citywatch.toml ([link_check]):\n\n\b\n" + _LINK_CHECK_HELP
 )
-@click.argument("url_file", metavar="[FILE|-]", required=False, type=click.File("r"))
+@click.argument("url_file", metavar="[FILE|-]", required=False, type=click.File("rb"))
 @click.option("--due", "mode", flag_value="due", default=True, help="Check what is due (default).")
 @click.option("--all", "mode", flag_value="all", help="Check every monitored link now.")
 @click.option("--source", "source_key", metavar="KEY", help="Only the links of this source.")
@@ -71,7 +61,7 @@ def read_url_list(stream: IO[str], name: str) -> list[str]:
 @pass_context
 def check_links_command(
     obj: Context,
-    url_file: IO[str] | None,
+    url_file: IO[bytes] | None,
     mode: str,
     source_key: str | None,
     fail_on_broken: bool,
@@ -82,8 +72,12 @@ def check_links_command(
     Monitored: the config's [[links]], every source's start URLs, every record's page and every
     resource a record links to. With no FILE, checks what is due: healthy links weekly, failing
     ones daily (see [link_check]). A link is broken only after repeated failures over days, so
-    one bad night is not an alarm. With FILE (or - for stdin: URLs one per line), checks those
-    now and keeps monitoring them.
+    one bad night is not an alarm. With FILE (or - for stdin: UTF-8, one http(s) URL a line,
+    # comments), checks those now and keeps monitoring them (`citywatch links remove` stops).
+
+    A FILE with a bad line (not an http(s) URL, a host that is no domain name or IP address,
+    whitespace or control characters, more than 2,083 characters) is refused whole: every bad
+    line is named on stderr (FILE:LINE: reason), nothing is checked or stored, exit code 2.
 
     \b
     Example:
@@ -94,9 +88,7 @@ def check_links_command(
     """
     from pipeline.commands import run_link_check
 
-    urls = read_url_list(url_file, url_file.name) if url_file else []
-    if url_file and not urls:
-        raise ConfigError(f"{url_file.name}: no URLs (one http(s) URL per line)")
+    urls = _urls_of(url_file) if url_file else []
     if source_key is not None:
         obj.config.source(source_key)  # an unknown key is a one-line error
     summary, broken = run_link_check(
@@ -109,15 +101,17 @@ def check_links_command(
         urls=urls,
         now=now,
     )
-    table = Table("class", "links", title=f"{summary.links} links checked ({summary.urls} URLs)")
-    for name in LINK_CLASSES:
-        if summary.classes.get(name):
-            table.add_row(name, str(summary.classes[name]))
-    stdout_console().print(table)
+    show_rows(
+        stdout_console(),
+        ("class", "links"),
+        [(name, str(summary.classes[name])) for name in LINK_CLASSES if summary.classes.get(name)],
+        heading=f"{counted(summary.links, 'link')} checked ({counted(summary.urls, 'URL')})",
+    )
     events = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.events.items()))
     stderr.print(
-        f"{summary.requests} requests in {summary.seconds:.1f} s; events: {events or 'none'}; "
-        f"{summary.archived} archived copies found; broken links monitored: {broken}",
+        f"{counted(summary.requests, 'request')} in {summary.seconds:.1f} s; events: "
+        f"{events or 'none'}; {counted(summary.archived, 'archived copy', 'archived copies')} "
+        f"found; broken links monitored: {broken}",
         markup=False,
         soft_wrap=True,
     )
@@ -130,7 +124,32 @@ def check_links_command(
         sys.exit(EXIT_ALARM)
 
 
-@click.command("links")
+def _urls_of(url_file: IO[bytes]) -> list[str]:
+    """The URLs of a file given to check-links; every bad line named and exit 2 if any."""
+    name = str(getattr(url_file, "name", "-"))
+    found = read_url_list(url_file, name)
+    for problem in found.problems[:MAX_REPORTED_LINES]:
+        stderr.print(f"citywatch: error: {printable(problem)}", markup=False, soft_wrap=True)
+    if len(found.problems) > MAX_REPORTED_LINES:
+        more = counted(len(found.problems) - MAX_REPORTED_LINES, "more bad line")
+        stderr.print(f"citywatch: error: {name}: {more}", markup=False, soft_wrap=True)
+    if found.problems:
+        sys.exit(EXIT_USAGE)
+    if not found.urls:
+        raise ConfigError(f"{name}: no URLs (one http(s) URL per line)")
+    return found.urls
+
+
+def _pattern(value: str | None) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as error:
+        raise ConfigError(f"--match {value!r}: not a regular expression ({error})") from None
+
+
+@click.group("links", invoke_without_command=True)
 @click.option(
     "--state",
     "states",
@@ -147,39 +166,125 @@ def check_links_command(
 )
 @click.option("--source", "source_key", metavar="KEY", help="Only the links of this source.")
 @click.option(
+    "--match",
+    metavar="REGEX",
+    help="Only links whose URL this Python regular expression finds (re.search).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
 )
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (a regular file, whole) instead of stdout.",
+)
 @click.option("--fail-on-broken", is_flag=True, help="Exit 3 when any listed link is broken.")
-@pass_context
+@click.pass_context
 def links_command(
-    obj: Context,
+    ctx: click.Context,
     states: tuple[str, ...],
     classes: tuple[str, ...],
     source_key: str | None,
+    match: str | None,
     fmt: str,
     output: str | None,
     fail_on_broken: bool,
 ) -> None:
     """List monitored links: url, class, state, http_status, final_url, suggested_url,
-    archive_url, first_failed, last_checked.
+    archive_url, first_failed, last_checked; or remove some (`citywatch links remove`).
+
+    The table shows every URL whole: in a terminal too narrow for the table, one block per
+    link; piped (or with -o), one link a line, its values tab-separated in the order above,
+    empty when unknown, no header (--format csv or json for one).
 
     \b
     Example:
       citywatch links --state broken --state moved
+      citywatch links --match 'example\\.org' | cut -f1
       citywatch links --class soft_404 --format csv -o soft404.csv
     """
-    from pipeline.commands import link_rows, write_link_rows
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.commands import LINK_COLUMNS, link_rows, write_link_rows
 
-    rows = link_rows(obj.config, states=states, classes=classes, source_key=source_key)
-    if fmt == "table" and output is None:
-        write_link_rows(rows, "table", sys.stdout, stdout_console())
+    obj: Context = ctx.obj
+    rows = link_rows(
+        obj.config,
+        states=states,
+        classes=classes,
+        source_key=source_key,
+        match=_pattern(match),
+    )
+    if fmt == "table":
+        with output_to(output) as out:
+            show_rows(
+                stdout_console() if out is sys.stdout else _file_console(out),
+                LINK_COLUMNS,
+                [[row[column] for column in LINK_COLUMNS] for row in rows],
+                heading=counted(len(rows), "link"),
+                tab_separated_when_piped=True,
+            )
     else:
         with output_to(output) as out:
-            write_link_rows(rows, fmt, out, None)
+            write_link_rows(rows, fmt, out)
     if fail_on_broken and any(row["state"] == "broken" for row in rows):
         sys.exit(EXIT_ALARM)
+
+
+def _file_console(out: IO[str]) -> Console:
+    return Console(file=out, highlight=False, markup=False, emoji=False, force_terminal=False)
+
+
+@links_command.command("remove")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--match", metavar="REGEX", help="Remove the links whose URL this finds.")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+@pass_context
+def links_remove(obj: Context, urls: tuple[str, ...], match: str | None, dry_run: bool) -> None:
+    """Stop monitoring links: each link with its history of checks and its events.
+
+    A link the config names ([[links]], a start URL) or a record links to would be monitored
+    again at the next check, so it is kept: remove it from the config first. URLs named one by
+    one are removed all or nothing (exit 2 and one line for each that is not monitored or must
+    stay); with --match, the links that must stay are named on stderr and the others removed.
+    Try --dry-run first: `citywatch links --match REGEX` lists what a pattern finds.
+
+    \b
+    Example:
+      citywatch links remove 'https://exa mple.org/'
+      citywatch links remove --match '^https://old-site\\.example/' --dry-run
+    """
+    from pipeline.commands import remove_monitored_links
+
+    if not urls and match is None:
+        raise ConfigError("links remove: name the URLs to remove, or --match REGEX")
+    pattern = _pattern(match)
+    plan, removal = remove_monitored_links(obj.config, urls, pattern, dry_run=dry_run)
+    for refusal in plan.refused:
+        stderr.print(f"citywatch: error: {printable(refusal)}", markup=False, soft_wrap=True)
+    if plan.refused:
+        sys.exit(EXIT_USAGE)
+    for url, why in plan.kept:
+        stderr.print(f"kept {printable(url)}: {why}", markup=False, soft_wrap=True)
+    if match is not None and not plan.removable and not plan.kept:
+        stderr.print(f"no monitored link matches {match!r}", markup=False, soft_wrap=True)
+    console = stdout_console()
+    verb = "would remove" if removal is None else "removed"
+    for url in plan.removable.values():
+        console.print(f"{verb} {printable(url)}", soft_wrap=True)
+    if removal is None:
+        console.print(
+            f"{counted(len(plan.removable), 'link')} would be removed (dry run: nothing changed)",
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"{counted(removal.links, 'link')} removed, with "
+            f"{counted(removal.checks, 'check')} and {counted(removal.events, 'event')}",
+            soft_wrap=True,
+        )

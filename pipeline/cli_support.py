@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO
 
 import click
 from rich.console import Console
 
 from pipeline.config import Config, load_config
+from pipeline.output_file import atomic_output
 
 __all__ = [
     "EXIT_ALARM",
@@ -29,11 +27,11 @@ __all__ = [
     "output_to",
     "pass_context",
     "stderr",
-    "stdout_console",
 ]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
-stderr = Console(stderr=True, highlight=False)
+# No emoji codes either: ":warning:" in a URL is text to show, not an emoji.
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 class Context:
@@ -59,25 +57,14 @@ pass_context = click.make_pass_decorator(Context)
 
 @contextmanager
 def output_to(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file written whole: a killed command never leaves half a file."""
-    if path is None:
+    """stdout (no path, or ``-``), or the file `path` written whole (see pipeline.output_file:
+    a killed command never leaves half a file, and only a regular file or a new one is ever
+    written)."""
+    if path is None or path == "-":
         yield sys.stdout
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            yield out
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def stdout_console() -> Console:
-    """Tables on stdout; piped to a file or a pager they keep every column whole."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    with atomic_output(path) as out:
+        yield out
 
 
 def as_utc(value: datetime | None) -> datetime | None:

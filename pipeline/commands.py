@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,6 @@ from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from pipeline.crawl import (
 from pipeline.duplicates import detect_duplicates
 from pipeline.export import ExportSummary, export_jsonl, export_links_jsonl
 from pipeline.links.check import CheckSummary, check_links
+from pipeline.links.removal import RemovalPlan, plan_removal, remove_planned
 from pipeline.report import (
     build_report,
     duplicate_entry,
@@ -39,7 +40,7 @@ from pipeline.report import (
 from storage.db import make_engine, session_factory, session_scope
 from storage.duplicates import DuplicateSaveResult, decide_duplicate
 from storage.errors import SchemaOutOfDate
-from storage.links import count_links, list_links
+from storage.links import LinkRemoval, count_links, list_links
 from storage.migrate import ensure_current, head_revision, upgrade
 from storage.repositories import (
     SourceSpec,
@@ -55,6 +56,7 @@ __all__ = [
     "decide_possible_duplicate",
     "initialise",
     "link_rows",
+    "remove_monitored_links",
     "require_initialised",
     "run_link_check",
     "source_rows",
@@ -318,10 +320,13 @@ def link_rows(
     states: Sequence[str] = (),
     classes: Sequence[str] = (),
     source_key: str | None = None,
+    match: re.Pattern[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The monitored links as `citywatch links` lists them (LINK_COLUMNS)."""
     with database_session(config) as session:
-        links = list_links(session, states=states, classes=classes, source_key=source_key)
+        links = list_links(
+            session, states=states, classes=classes, source_key=source_key, match=match
+        )
         return [
             {
                 "url": link.url,
@@ -338,9 +343,9 @@ def link_rows(
         ]
 
 
-def write_link_rows(
-    rows: Sequence[dict[str, Any]], fmt: str, out: IO[str], console: Console | None
-) -> None:
+def write_link_rows(rows: Sequence[dict[str, Any]], fmt: str, out: IO[str]) -> None:
+    """The rows as JSON (a list of objects) or CSV (with a header); `citywatch links` shows the
+    table itself (pipeline.terminal)."""
     if fmt == "json":
         json.dump(list(rows), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -349,13 +354,23 @@ def write_link_rows(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = Table(*LINK_COLUMNS, title=f"{len(rows)} links")
-        for row in rows:
-            table.add_row(*("" if row[c] is None else str(row[c]) for c in LINK_COLUMNS))
-        if console is None:
-            Console(file=out, width=250).print(table)
-        else:
-            console.print(table)
+        raise ValueError(f"a link listing is json or csv, not {fmt!r}")
+
+
+def remove_monitored_links(
+    config: Config,
+    urls: Sequence[str],
+    match: re.Pattern[str] | None,
+    *,
+    dry_run: bool = False,
+) -> tuple[RemovalPlan, LinkRemoval | None]:
+    """Stop monitoring the links named or matched (see `pipeline.links.removal`), in one
+    transaction; what was removed is None for a dry run or a refused removal."""
+    with database_session(config) as session:
+        plan = plan_removal(session, config, urls, match)
+        if dry_run or plan.refused:
+            return plan, None
+        return plan, remove_planned(session, plan)
 
 
 def _iso(moment: datetime | None) -> str | None:

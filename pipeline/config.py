@@ -18,7 +18,8 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pipeline.settings_table import LINK_FIELDS, SETTINGS, SOURCE_FIELDS, Field, Setting
-from storage.db import url_problem
+from pipeline.urls import quoted_url, url_problem
+from storage.db import url_problem as database_url_problem
 
 __all__ = [
     "INTERNAL_SPIDERS",
@@ -121,7 +122,7 @@ def load_config(path: str | None = None, *, db_url: str | None = None) -> Config
             raise ConfigError(f"{path}: cannot read config file: {exc}") from None
         config = parse_config(text, path)
     if db_url:
-        problem = url_problem(db_url)
+        problem = database_url_problem(db_url)
         if problem:
             raise ConfigError(f"--db: {problem}")
         config.settings["database.url"] = db_url
@@ -224,7 +225,7 @@ def _check_value(row: Setting, value: Any, error: Any) -> Any:
         return list(checked)
     if row.minimum is not None and checked < row.minimum:
         raise error(f"must be at least {row.minimum:g}, got {value!r}")
-    if row.name == "database.url" and (problem := url_problem(checked)):
+    if row.name == "database.url" and (problem := database_url_problem(checked)):
         raise error(problem)
     return value
 
@@ -258,7 +259,7 @@ def _read_sources(
         for url in start_urls:
             problem = _url_problem(url, settings["crawl.allow_private_networks"])
             if problem:
-                raise fail(f"{url!r}: {problem}", "start_urls")
+                raise fail(f"{quoted_url(url)}: {problem}", "start_urls")
         schedule = values.get("schedule")
         if schedule is not None:
             problem = _cron_problem(schedule)
@@ -295,7 +296,7 @@ def _read_links(tables: Any, locate: _Locator) -> tuple[LinkConfig, ...]:
         values = _read_fields(table, LINK_FIELDS, fail)
         problem = _url_problem(values["url"], allow_private=True)
         if problem:
-            raise fail(f"{values['url']!r}: {problem}", "url")
+            raise fail(f"{quoted_url(values['url'])}: {problem}", "url")
         links.append(LinkConfig(values["url"], values.get("title"), values.get("cited_in")))
     return tuple(links)
 
@@ -326,19 +327,21 @@ def _read_fields(
 
 
 def _url_problem(url: str, allow_private: bool) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) URL"
-    if not allow_private:
-        try:
-            address = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            return "localhost is a private target" if parts.hostname == "localhost" else None
-        if not address.is_global:
-            return (
-                "is a private-network address; set [crawl] allow_private_networks = true "
-                "to crawl it (tests and demo only)"
-            )
+    """Why a start URL or cited link cannot be used (pipeline.urls.url_problem), or why it may
+    not be crawled without ``allow_private_networks``."""
+    problem = url_problem(url)
+    if problem or allow_private:
+        return problem
+    host = urlsplit(url).hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "localhost is a private target" if host == "localhost" else None
+    if not address.is_global:
+        return (
+            "is a private-network address; set [crawl] allow_private_networks = true "
+            "to crawl it (tests and demo only)"
+        )
     return None
 
 

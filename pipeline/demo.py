@@ -32,8 +32,10 @@ from pipeline.commands import (
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
 from pipeline.links.check import check_links_with
+from pipeline.output_file import atomic_output
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
+from pipeline.terminal import counted
 
 __all__ = [
     "DEMO_MARKER",
@@ -154,12 +156,12 @@ def run_demo(
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
     # (the bibliography replica serves its six cited documents whatever the size)
     try:
-        config_path.write_text(
-            demo_config_text(
-                {key: server.base_url for key, server in servers.items()}, database_path
-            ),
-            "utf-8",
-        )
+        with atomic_output(str(config_path)) as out:
+            out.write(
+                demo_config_text(
+                    {key: server.base_url for key, server in servers.items()}, database_path
+                )
+            )
         config = load_config(str(config_path))
         initialise(config)
         console.print(f"replicas: {', '.join(s.base_url for s in servers.values())}")
@@ -174,7 +176,7 @@ def run_demo(
     report_path = workdir / "report.md"
     later_runs = [o.run_id for outcomes in rounds[1:] for o in outcomes if o.run_id]
     for path, fmt in ((report_path, "md"), (workdir / "report.json", "json")):
-        with path.open("w", encoding="utf-8") as out:
+        with atomic_output(str(path)) as out:
             write_report(config, later_runs, None, fmt, out)
     return DemoResult(
         config_path, database_path, report_path, report_path.read_text("utf-8"), rounds
@@ -211,7 +213,7 @@ async def _three_rounds(
             summary = await check_links_with(runner, config, everything=True)
             classes = ", ".join(f"{n} {c}" for c, n in summary.classes.most_common())
             console.print(
-                f"link check after crawl {number}: {summary.links} links, {classes}",
+                f"link check after crawl {number}: {counted(summary.links, 'link')}, {classes}",
                 markup=False,
             )
     return rounds

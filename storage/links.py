@@ -16,12 +16,13 @@ A link event's `detail` holds, besides what the caller adds (`evidence`, `distan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storage.events import shorten
@@ -31,6 +32,7 @@ from storage.models import (
     LINK_STATES,
     ChangeEvent,
     Link,
+    LinkCheck,
     Record,
     Resource,
     url_hash,
@@ -42,13 +44,16 @@ __all__ = [
     "ARCHIVE_RETRY",
     "ARCHIVE_STATES",
     "LINK_EVENTS",
+    "LinkRemoval",
     "LinkSpec",
     "count_links",
     "due_links",
     "link_event",
     "links_to_archive",
+    "links_with_urls",
     "list_links",
     "record_link_specs",
+    "remove_links",
     "reset_baseline",
     "set_archive",
     "sync_links",
@@ -211,14 +216,57 @@ def list_links(
     states: Sequence[str] = (),
     classes: Sequence[str] = (),
     source_key: str | None = None,
+    match: re.Pattern[str] | None = None,
 ) -> list[Link]:
-    """Links in any of `states` with a latest check of any of `classes` (empty: any), broken
-    first, then moved, failing, needs_review, healthy and never checked; by URL within each.
+    """Links in any of `states` with a latest check of any of `classes` (empty: any) whose URL
+    `match` finds (``re.search``; None: any), broken first, then moved, failing, needs_review,
+    healthy and never checked; by URL within each.
 
     `UnknownSource` if no source has `source_key`."""
     query = select(Link).where(*_filters(session, states, classes, source_key))
     severity = case(_STATE_ORDER, value=Link.state, else_=len(_STATE_ORDER))
-    return list(session.scalars(query.order_by(severity, Link.url, Link.id)))
+    links = session.scalars(query.order_by(severity, Link.url, Link.id))
+    # Python's re, not the database's: SQLite has no REGEXP, and one syntax on both backends.
+    return [link for link in links if match is None or match.search(link.url)]
+
+
+def links_with_urls(session: Session, urls: Iterable[str]) -> dict[str, Link]:
+    """The monitored links whose URL is exactly one of `urls`, by URL."""
+    found: dict[str, Link] = {}
+    for hashes in _chunks(sorted({url_hash(url) for url in urls})):
+        found.update(
+            (link.url, link)
+            for link in session.scalars(select(Link).where(Link.url_hash.in_(hashes)))
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRemoval:
+    """What `remove_links` deleted."""
+
+    links: int
+    checks: int
+    events: int
+
+
+def remove_links(session: Session, link_ids: Iterable[int]) -> LinkRemoval:
+    """Forget these links: each link row with its checks (its history) and its events, as if
+    it had never been monitored. Nothing else refers to a link. The caller commits, so the
+    whole removal is one transaction."""
+    ids = sorted(set(link_ids))
+    links = checks = events = 0
+    for chunk in _chunks(ids):
+        events += _deleted(session, delete(ChangeEvent).where(ChangeEvent.link_id.in_(chunk)))
+        checks += _deleted(session, delete(LinkCheck).where(LinkCheck.link_id.in_(chunk)))
+        links += _deleted(session, delete(Link).where(Link.id.in_(chunk)))
+    session.expire_all()  # deleted rows may be loaded in the session
+    return LinkRemoval(links, checks, events)
+
+
+def _deleted(session: Session, statement: Any) -> int:
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def count_links(

@@ -71,3 +71,43 @@ class FailingSite:
         if self.fails(target):
             return Response(self.status, (("Content-Type", "text/plain"),), b"unavailable")
         return self.site.handle(method, target, headers, state)
+
+
+def run_cli_in_terminal(
+    *args: str, columns: int, cwd: Path | None = None, timeout: float = 120
+) -> tuple[int, str, str]:
+    """`citywatch ARGS` with stdout on a pseudo-terminal `columns` wide, as a user sees it
+    (TERM=dumb: no colours to strip); (exit code, stdout, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import tempfile
+
+    controller, terminal = pty.openpty()
+    environment = {**os.environ, "TERM": "dumb", "COLUMNS": str(columns), "LINES": "50"}
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=errors,
+            cwd=cwd,
+            env=environment,
+        )
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait(timeout=timeout)
+        os.close(controller)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8")
+    stdout = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return code, stdout, stderr

@@ -29,6 +29,7 @@ from pipeline.links.moves import find_moves
 from pipeline.links.registry import register_links
 from pipeline.links.states import LinkPolicy
 from pipeline.links.store import NOW_SETTING
+from pipeline.urls import link_url, url_problem
 from storage.db import make_engine, session_factory, session_scope
 from storage.links import due_links, links_to_archive, set_archive
 from storage.migrate import ensure_current
@@ -140,7 +141,8 @@ async def check_links_with(
                 moment,
                 everything=everything or bool(urls),
                 source_key=source_key,
-                urls=list(urls) or None,
+                # as registered: in the link store's spelling, the URLs it refused left out
+                urls=[link_url(url) for url in urls if url_problem(url) is None] if urls else None,
             )
             targets = targets_for(excluding(chosen, config))
         summary.links = sum(len(t.link_ids) for t in targets)

@@ -31,6 +31,9 @@ COMMANDS = [
     ["demo"],
     ["config", "init"],
     ["config", "check"],
+    ["check-links"],
+    ["links"],
+    ["links", "remove"],
 ]
 
 

@@ -230,7 +230,7 @@ def test_cli_exports_links_and_reports_link_events_since_a_time(tmp_path: Path) 
 
     assert links.code == 0, links.stderr
     assert [row["state"] for row in read_jsonl(links.stdout)] == ["broken"]
-    assert f"exported 1 links; next --since: {day(4).isoformat()}" in links.stderr
+    assert f"exported 1 link; next --since: {day(4).isoformat()}" in links.stderr
     assert (none.stdout, none.code) == ("", 0)
     assert report.code == 0, report.stderr
     listed = json.loads(report.stdout)["links"]

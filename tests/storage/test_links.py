@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,19 +14,22 @@ from sqlalchemy.orm import Session
 from storage.db import make_engine
 from storage.errors import UnknownSource
 from storage.links import (
+    LinkRemoval,
     LinkSpec,
     count_links,
     due_links,
     link_event,
     links_to_archive,
+    links_with_urls,
     list_links,
     record_link_specs,
+    remove_links,
     reset_baseline,
     set_archive,
     sync_links,
 )
 from storage.migrate import alembic_config, current_revision, schema_drift, upgrade
-from storage.models import Link, LinkCheck, Record, Source
+from storage.models import ChangeEvent, Link, LinkCheck, Record, Source
 from storage.repositories import save_records, start_run
 from tests.storage.factories import OTHER_SOURCE_KEY, SOURCE_KEY, START, at, practice
 
@@ -156,6 +160,44 @@ def test_list_links_filters_by_state_and_class_worst_first(session: Session) -> 
         list_links(session, states=["dead"])
     with pytest.raises(ValueError, match="link class"):
         list_links(session, classes=["gone"])
+
+
+def test_list_links_finds_urls_by_a_regular_expression(session: Session) -> None:
+    urls = ["https://a.example/x", "https://b.example/x", "https://exa mple.org/", "http://c.org/"]
+    sync_links(session, [LinkSpec(url, "cli") for url in urls], START)
+    session.commit()
+    found = list_links(session, match=re.compile(r"\.example/|\s"))
+    assert [link.url for link in found] == urls[:3]
+
+
+def test_remove_links_forgets_each_link_with_its_checks_and_events(session: Session) -> None:
+    urls = ["https://exa mple.org/", "https://example.org/kept", "https://example.org/gone"]
+    sync_links(session, [LinkSpec(url, "cli") for url in urls], START)
+    session.commit()
+    links = links_by_url(session)
+    for url in urls[1:]:
+        for hours in (1, 2):
+            session.add(LinkCheck(link_id=links[url].id, checked_at=at(hours), link_class="ok"))
+        session.add(link_event(links[url], "link_failing", at(2)))
+    session.commit()
+    doomed = [links[urls[0]].id, links[urls[2]].id]
+
+    removal = remove_links(session, doomed)
+    session.commit()
+
+    assert removal == LinkRemoval(links=2, checks=2, events=1)
+    assert list(links_by_url(session)) == ["https://example.org/kept"]
+    kept_id = links_by_url(session)["https://example.org/kept"].id
+    assert session.scalars(select(LinkCheck.link_id)).all() == [kept_id, kept_id]
+    assert session.scalars(select(ChangeEvent.link_id)).all() == [kept_id]
+    assert remove_links(session, doomed) == LinkRemoval(links=0, checks=0, events=0)
+
+
+def test_links_with_urls_finds_exact_spellings_only(session: Session) -> None:
+    sync_links(session, [LinkSpec("https://EXAMPLE.org/a", "cli")], START)
+    session.commit()
+    found = links_with_urls(session, ["https://EXAMPLE.org/a", "https://example.org/a"])
+    assert list(found) == ["https://EXAMPLE.org/a"]
 
 
 def test_archive_is_asked_for_broken_and_moved_links_then_retried_later(session: Session) -> None:
