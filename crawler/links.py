@@ -22,6 +22,8 @@ ERROR_KINDS = (
     "loop",  # the redirect chain comes back to a URL it already visited
     "robots",  # robots.txt disallows the URL for our user agent (not fetched)
     "private_network",  # the host (or a redirect target) resolves to a non-public address
+    "unsafe_redirect",  # a redirect to another scheme than http(s) (file:, data:...): not followed
+    "invalid_url",  # the URL is not an http(s) URL that can be requested: not fetched
     "other",  # anything else; `error` says what
 )
 

@@ -11,6 +11,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 ADDONS = {"pipeline.addon.CitywatchAddon": 0}
 
+# Only http and https are ever fetched, on every path (crawls, link checks, in-callback
+# downloads): a scraped link or a redirect to file:, data:, ftp: or s3: finds no handler.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,

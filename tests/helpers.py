@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -57,3 +58,33 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
         pause.wait(0.05)
+
+
+class ListeningCounter:
+    """A TCP port on 127.0.0.1 that accepts connections and counts them, saying nothing: where
+    something must never be reached (an FTP server, a rebound address), the count proves it."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self._lock = threading.Lock()
+        self._accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def accepted(self) -> int:
+        with self._lock:
+            return self._accepted
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed
+                return
+            with self._lock:
+                self._accepted += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._socket.close()

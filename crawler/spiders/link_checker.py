@@ -7,6 +7,10 @@ is needed; reads at most ``max_body_bytes`` of a page and nothing of a document;
 when told to (a disallowed URL is reported, not fetched); and asks each origin once for a
 made-up URL, so that a site answering 200 to anything is recognised. No cache is ever used.
 
+Only http(s) URLs are ever requested: a redirect elsewhere (file:, data:, ftp:, javascript:...)
+ends the check as an ``unsafe_redirect`` before anything is asked, robots.txt and the probe do
+not follow one, and a target that is no http(s) URL Scrapy can request is an ``invalid_url``.
+
 Run through `citywatch check-links`, which passes the targets (``targets=[LinkTarget, ...]``)
 and the ``CITYWATCH_LINK_CHECK`` setting.
 """
@@ -21,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import monotonic
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 from protego import Protego
 from scrapy import Request, Spider, signals
@@ -32,10 +35,13 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from crawler.link_http import (
+    Unfetchable,
     error_kind,
+    http_request,
     is_html,
     kept_headers,
     origin_of,
+    redirect_url,
     refused,
     retry_delay,
     wants_head,
@@ -145,6 +151,12 @@ class LinkCheckSpider(Spider):
         )
         by_origin: dict[str, list[LinkTarget]] = defaultdict(list)
         for target in self.targets:
+            try:
+                http_request(target.url)
+            except Unfetchable as error:
+                # Stored by an older version, or by hand: it fails alone, the run goes on.
+                yield _invalid(target, str(error))
+                continue
             by_origin[origin_of(target.url)].append(target)
         self.logger.info("checking %d URLs on %d origins", len(self.targets), len(by_origin))
         for origin, targets in by_origin.items():
@@ -168,7 +180,7 @@ class LinkCheckSpider(Spider):
         return self.options.obey_robots and origin.startswith(("http://", "https://"))
 
     def _robots_request(self, origin: str, url: str, hops: int) -> Request:
-        return Request(
+        return http_request(
             url,
             callback=self._robots_answered,
             errback=self._robots_failed,
@@ -179,10 +191,13 @@ class LinkCheckSpider(Spider):
 
     def _robots_answered(self, response: Response) -> Iterable[Request | LinkObservation]:
         origin, hops = response.meta["origin"], response.meta["hops"]
-        location = response.headers.get("Location")
+        location = _header(response, "Location")
         if 300 <= response.status < 400 and location and hops < self.options.max_redirects:
-            url = urljoin(response.url, location.decode("latin-1"))
-            return [self._robots_request(origin, url, hops + 1)]
+            try:
+                url = redirect_url(response.url, location)
+                return [self._robots_request(origin, url, hops + 1)]
+            except Unfetchable as error:  # not followed: no rules, as for a 4xx
+                self.logger.info("robots.txt of %s: redirect not followed: %s", origin, error)
         if 200 <= response.status < 300:
             text = response.body.decode("utf-8", "replace")
             self._origins[origin].robots = Protego.parse(text)
@@ -245,7 +260,7 @@ class LinkCheckSpider(Spider):
     # -- the probe: a made-up URL of the origin ------------------------------------------------
 
     def _probe_request(self, origin: str, url: str, chain: list[str]) -> Request:
-        return Request(
+        return http_request(
             url,
             callback=self._probe_answered,
             errback=self._probe_failed,
@@ -256,11 +271,14 @@ class LinkCheckSpider(Spider):
 
     def _probe_answered(self, response: Response) -> list[Request]:
         origin, chain = response.meta["origin"], [*response.meta["chain"], response.url]
-        location = response.headers.get("Location")
+        location = _header(response, "Location")
         if 300 <= response.status < 400 and location and len(chain) <= self.options.max_redirects:
-            url = urljoin(response.url, location.decode("latin-1"))
-            if url not in chain:
-                return [self._probe_request(origin, url, chain)]
+            try:
+                url = redirect_url(response.url, location)
+                if url not in chain:
+                    return [self._probe_request(origin, url, chain)]
+            except Unfetchable:
+                pass  # not followed: the probe's answer is this redirect
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         self._origins[origin].probe = OriginProbe(
             url=chain[0],
@@ -283,6 +301,7 @@ class LinkCheckSpider(Spider):
         return []
 
     def _request(self, check: _Check, url: str) -> Request:
+        """The request of ``check`` for ``url``; raises `Unfetchable` for a URL never asked."""
         headers = {}
         if not check.hops and url == check.target.url:
             # Validators only ever learn "unchanged" (a 304); a failure still shows as one.
@@ -290,7 +309,7 @@ class LinkCheckSpider(Spider):
                 headers["If-None-Match"] = check.target.etag
             if check.target.last_modified:
                 headers["If-Modified-Since"] = check.target.last_modified
-        return Request(
+        return http_request(
             url,
             method=check.method,
             headers=headers,
@@ -333,21 +352,29 @@ class LinkCheckSpider(Spider):
             return
         if 300 <= status < 400 and status != 304 and location:
             check.hops.append(hop)
-            next_url = urldefrag(urljoin(response.url, location))[0]
-            if len(check.hops) >= self.options.max_redirects:
-                yield self._observation(check, error="too many redirects", kind="too_many_hops")
-                return
-            if next_url in {h.url for h in check.hops}:
-                yield self._observation(
-                    check, error=f"redirect loop back to {next_url}", kind="loop"
-                )
-                return
-            if status == 303:
-                check.method = "GET"
-            yield self._request(check, next_url)
+            try:
+                outcome = self._redirected(check, status, redirect_url(response.url, location))
+            except Unfetchable as error:
+                if error.scheme is None:  # no URL at all: the 3xx is the answer
+                    outcome = self._observation(check, response=response)
+                else:  # file:, data:, ftp:, javascript:... never asked, whatever it holds
+                    text = f"redirect to a {error.scheme[:32]}: URL, not followed"
+                    outcome = self._observation(check, error=text, kind="unsafe_redirect")
+            yield outcome
             return
         check.hops.append(hop)
         yield self._observation(check, response=response)
+
+    def _redirected(self, check: _Check, status: int, next_url: str) -> Request | LinkObservation:
+        """The next hop of a redirect chain, or how the chain ended; raises `Unfetchable` for
+        a hop that must not be asked."""
+        if len(check.hops) >= self.options.max_redirects:
+            return self._observation(check, error="too many redirects", kind="too_many_hops")
+        if next_url in {h.url for h in check.hops}:
+            return self._observation(check, error=f"redirect loop back to {next_url}", kind="loop")
+        if status == 303:
+            check.method = "GET"
+        return self._request(check, next_url)
 
     async def _failed(self, failure: Failure) -> AsyncIterator[Request | LinkObservation]:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -422,6 +449,17 @@ class LinkCheckSpider(Spider):
         request.meta["body_bytes"] = received
         if received >= self.options.max_body_bytes:
             raise StopDownload(fail=False)
+
+
+def _invalid(target: LinkTarget, reason: str) -> LinkObservation:
+    """The observation of a target that is not requested at all."""
+    return LinkObservation(
+        url=target.url,
+        link_ids=target.link_ids,
+        checked_at=datetime.now(UTC),
+        error=reason,
+        error_kind="invalid_url",
+    )
 
 
 def _header(response: Response, name: str) -> str | None:

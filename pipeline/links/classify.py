@@ -3,8 +3,8 @@
 The rules, in the order they are tried (the first that applies decides):
 
 1. No usable answer: the transport error decides (timeout, dns_error, connection_error,
-   tls_error, redirect_loop, robots_disallowed, private_network), as does a chain longer
-   than `max_redirects`.
+   tls_error, redirect_loop, robots_disallowed, private_network, unsafe_redirect with the
+   Location as sent, invalid_url), as does a chain longer than `max_redirects`.
 2. A bot wall (`signatures.BOT_WALLS`) is `blocked`, whatever its status: challenges come
    as 403, 429, 503, even 202, and counting them as broken is the false alarm to avoid.
 3. 429, or a Retry-After longer than we may wait, is `rate_limited` (says nothing).
@@ -62,8 +62,12 @@ _TRANSPORT_CLASSES = {
     "loop": "redirect_loop",
     "robots": "robots_disallowed",
     "private_network": "private_network",
+    "unsafe_redirect": "unsafe_redirect",
+    "invalid_url": "invalid_url",
     "other": "connection_error",
 }
+# A Location is kept as sent, up to this: a data: URL can carry a whole page.
+LOCATION_EVIDENCE_CHARS = 2000
 _PERMANENT = frozenset({301, 308})
 # A page like the answer to a made-up URL is an error page only if both say something:
 # two near-empty pages (a JavaScript shell) are alike without being errors.
@@ -112,6 +116,8 @@ def classify(observation: LinkObservation, *, max_redirects: int = 10) -> Verdic
     if observation.error_kind is not None or status is None:
         kind = observation.error_kind or "other"
         evidence["error_kind"] = kind
+        if kind == "unsafe_redirect" and observation.hops and observation.hops[-1].location:
+            evidence["location"] = observation.hops[-1].location[:LOCATION_EVIDENCE_CHARS]
         error = observation.error or ("no answer" if status is None else None)
         return verdict(_TRANSPORT_CLASSES.get(kind, "connection_error"), error=error)
     if len({hop.url for hop in redirects}) > max_redirects:
