@@ -345,8 +345,8 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "link_check.archive_endpoint",
         str,
         "https://archive.org/wayback/available",
-        "Wayback Machine availability API asked for a snapshot of each broken or moved link; "
-        "empty: no lookups.",
+        "Wayback Machine availability API asked for a snapshot of each broken or moved link "
+        "(an http(s) URL); empty: no lookups.",
     ),
 )
 

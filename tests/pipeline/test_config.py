@@ -105,6 +105,10 @@ SOURCE = '[[sources]]\nkey = "a"\nname = "A"\nstart_urls = ["https://example.org
         ),
         (SOURCE + "colour = 'red'\n", "bad.toml:5: sources[0].colour: unknown key"),
         ('[[links]]\ntitle = "x"\n', "bad.toml:1: links[0].url: is required"),
+        (
+            "[link_check]\narchive_endpoint = 'file:///etc/passwd'\n",
+            "bad.toml:2: link_check.archive_endpoint: 'file:///etc/passwd': not an http(s) URL",
+        ),
     ],
 )
 def test_bad_config_is_one_line_naming_file_line_and_key(text: str, expected: str) -> None:
