@@ -81,6 +81,9 @@ class LinkObservation:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""  # of the final answer, bounded; empty for HEAD and for non-HTML types
     body_truncated: bool = False
+    # The Content-Encoding (gzip, br...) whose decoding was cut at the body's bound: the
+    # compressed body inflates beyond it (a decompression bomb, or simply a very long page).
+    body_cut_encoding: str | None = None
     error: str | None = None  # what failed, one line
     error_kind: str | None = None  # one of ERROR_KINDS when no usable answer came
     attempts: int = 0  # requests made, retries and redirects included

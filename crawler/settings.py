@@ -18,6 +18,8 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
+    # Just before HttpCompressionMiddleware (590): a link check decodes only what it reads.
+    "crawler.middlewares.decoded_prefix.DecodedPrefixMiddleware": 595,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.listing_marker.ListingMarkerMiddleware": 950,

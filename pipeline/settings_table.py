@@ -105,7 +105,8 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "crawl.max_response_bytes",
         int,
         20_000_000,
-        "Largest response body accepted; a larger one is cut off and counted as an error.",
+        "Largest response body accepted, also once decompressed; a larger one is cut off and "
+        "counted as an error.",
         minimum=1024,
     ),
     Setting(
@@ -274,7 +275,8 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "link_check.max_body_bytes",
         int,
         1_000_000,
-        "Bytes of a page read for fingerprints and soft-404 checks; the rest is not downloaded.",
+        "Bytes of a page read for fingerprints and soft-404 checks; the rest is not downloaded, "
+        "and a compressed page is decoded no further.",
         minimum=1024,
     ),
     Setting(

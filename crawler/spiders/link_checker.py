@@ -3,9 +3,10 @@
 It classifies nothing (`pipeline.links.classify` does): it follows redirects itself, hop by hop,
 so the chain, every status and a loop are all seen; retries 429 and 503 answers (honouring
 ``Retry-After``) and timeouts with backoff; asks HEAD first for documents and GET where the body
-is needed; reads at most ``max_body_bytes`` of a page and nothing of a document; obeys robots.txt
-when told to (a disallowed URL is reported, not fetched); and asks each origin once for a
-made-up URL, so that a site answering 200 to anything is recognised. No cache is ever used.
+is needed; reads at most ``max_body_bytes`` of a page (decoded: a compressed page is inflated
+no further) and nothing of a document; obeys robots.txt when told to (a disallowed URL is
+reported, not fetched); and asks each origin once for a made-up URL, so that a site answering
+200 to anything is recognised. No cache is ever used.
 
 Only http(s) URLs are ever requested: a redirect elsewhere (file:, data:, ftp:, javascript:...)
 ends the check as an ``unsafe_redirect`` before anything is asked, robots.txt and the probe do
@@ -47,6 +48,7 @@ from crawler.link_http import (
     wants_head,
 )
 from crawler.links import Hop, LinkObservation, LinkTarget, OriginProbe
+from crawler.middlewares.decoded_prefix import CUT_FLAG, DECODED_PREFIX
 
 __all__ = ["LinkCheckOptions", "LinkCheckSpider"]
 
@@ -110,7 +112,9 @@ class LinkCheckSpider(Spider):
         "HTTPCACHE_ENABLED": False,
         "COOKIES_ENABLED": False,
         "HTTPERROR_ALLOW_ALL": True,
-        "DOWNLOAD_MAXSIZE": 0,  # bounded by the spider (StopDownload), see _headers_received
+        # Bounded by the spider: bytes received by StopDownload (see _bytes_received), bytes
+        # decoded by DecodedPrefixMiddleware (see _meta).
+        "DOWNLOAD_MAXSIZE": 0,
         # Each callback yields one request or one observation; Scrapy starts CONCURRENT_ITEMS
         # asyncio tasks per callback output (100 by default), which cost more than the checks.
         "CONCURRENT_ITEMS": 1,
@@ -186,7 +190,12 @@ class LinkCheckSpider(Spider):
             errback=self._robots_failed,
             dont_filter=True,
             priority=10,
-            meta=self._meta(origin=origin, hops=hops, download_maxsize=ROBOTS_MAX_BYTES),
+            meta=self._meta(
+                origin=origin,
+                hops=hops,
+                download_maxsize=ROBOTS_MAX_BYTES,
+                **{DECODED_PREFIX: ROBOTS_MAX_BYTES},
+            ),
         )
 
     def _robots_answered(self, response: Response) -> Iterable[Request | LinkObservation]:
@@ -326,6 +335,8 @@ class LinkCheckSpider(Spider):
             "dont_cache": True,
             "dont_obey_robotstxt": True,
             "handle_httpstatus_all": True,
+            # A compressed body is decoded no further than it is read: a gzip bomb costs this.
+            DECODED_PREFIX: self.options.max_body_bytes,
             **extra,
         }
 
@@ -419,10 +430,12 @@ class LinkCheckSpider(Spider):
         observation.headers = headers
         observation.not_modified = response.status == 304
         observation.retry_after_exceeded = check.retry_after_exceeded
-        stopped = "download_stopped" in response.flags
+        cut_encoding = response.meta.get(CUT_FLAG)
+        stopped = "download_stopped" in response.flags or cut_encoding is not None
         if check.method == "GET" and is_html(headers.get("content-type", "")):
             observation.body = response.body[: self.options.max_body_bytes]
             observation.body_truncated = stopped and bool(response.body)
+            observation.body_cut_encoding = cut_encoding
         length = headers.get("content-length", "")
         observation.size = (
             len(response.body)

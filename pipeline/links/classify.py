@@ -15,7 +15,8 @@ The rules, in the order they are tried (the first that applies decides):
 6. 404 / 410 `not_found`, 401 / 403 `forbidden`, other 4xx `client_error`, 5xx (and
    anything stranger) `server_error`.
 
-The evidence always carries the chain ([[url, status], ...]) when there were redirects.
+The evidence always carries the chain ([[url, status], ...]) when there were redirects, and
+says when a compressed body was decoded only up to its bound (``body_cut``).
 """
 
 from __future__ import annotations
@@ -103,6 +104,12 @@ def classify(observation: LinkObservation, *, max_redirects: int = 10) -> Verdic
     redirects = [hop for hop in observation.hops if _is_redirect(hop.status)]
     if redirects:
         evidence["chain"] = [[hop.url, hop.status] for hop in observation.hops]
+    if observation.body_cut_encoding:
+        # It answered; the page inflates beyond what is read (a bomb, or a huge page).
+        evidence["body_cut"] = {
+            "content_encoding": observation.body_cut_encoding,
+            "decoded_bytes": len(observation.body),
+        }
 
     def verdict(link_class: str, **fields: Any) -> Verdict:
         return Verdict(

@@ -478,6 +478,16 @@ def test_a_url_that_cannot_be_requested_is_invalid_without_a_chain() -> None:
     assert verdict.error == observation.error
 
 
+def test_a_page_decoded_only_up_to_its_bound_answered_and_says_so() -> None:
+    verdict = classify(observe(body=ARTICLE, body_truncated=True, body_cut_encoding="gzip"))
+
+    assert verdict.link_class == "ok"
+    assert verdict.evidence == {
+        "body_cut": {"content_encoding": "gzip", "decoded_bytes": len(ARTICLE)}
+    }
+    assert verdict.fingerprint == fingerprint(ARTICLE, URL, HTML["content-type"])
+
+
 def test_a_loop_is_a_redirect_loop() -> None:
     other = "https://mercociudades.example/a"
     chain = [(URL, 302), (other, 302), (URL, 302)]
