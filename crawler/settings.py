@@ -14,6 +14,9 @@ ADDONS = {"pipeline.addon.CitywatchAddon": 0}
 # Only http and https are ever fetched, on every path (crawls, link checks, in-callback
 # downloads): a scraped link or a redirect to file:, data:, ftp: or s3: finds no handler.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The resolver every connection uses: it drops loopback, private and link-local addresses
+# unless private networks are allowed, so the address connected to is the address checked.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicAddressResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
