@@ -90,13 +90,18 @@ def test_redirects_to_other_schemes_are_classified_and_nothing_local_is_read(
         "javascript": "javascript:alert(document.cookie)",
         "upper-case": "FILE://" + str(secret),
     }
-    site = HostileSite(locations, secrets_dir / "robots.txt", secrets_dir / "probe.html")
+    # Not a URL at all: the redirect cannot be followed, its 3xx is the answer.
+    unusable = {"bad-host": "http://exa mple.org/x"}
+    site = HostileSite(
+        {**locations, **unusable}, secrets_dir / "robots.txt", secrets_dir / "probe.html"
+    )
     with ReplicaServer(site) as server:
         urls = [f"{server.base_url}/to/{name}" for name in locations]
         page, page_b = f"{server.base_url}/page", f"{server.base_url}/page-b"
+        bad_host = f"{server.base_url}/to/bad-host"
         config = write_link_config(tmp_path, database_url)
         assert run_cli("--config", str(config), "init").code == 0
-        check(config, str(url_file(tmp_path, [*urls, page, page_b])))
+        check(config, str(url_file(tmp_path, [*urls, page, page_b, bad_host])))
         rows = listed(config)
         exported = run_cli("--config", str(config), "export", "--links").stdout
         report = run_cli("--config", str(config), "report", "--format", "json").stdout
@@ -106,6 +111,7 @@ def test_redirects_to_other_schemes_are_classified_and_nothing_local_is_read(
     # /page does not look like the answer to a made-up URL.
     assert rows[page]["class"] == "ok"
     assert rows[page_b]["class"] == "ok"
+    assert (rows[bad_host]["class"], rows[bad_host]["http_status"]) == ("server_error", 302)
     assert ftp_port.accepted == 0
     for url in urls:
         assert rows[url]["state"] == "failing"
@@ -123,6 +129,10 @@ def test_redirects_to_other_schemes_are_classified_and_nothing_local_is_read(
         scheme = locations[name].split(":", 1)[0].lower()
         assert row.error == f"redirect to a {scheme}: URL, not followed"
         assert (row.title, row.size, row.final_url, row.fingerprint) == (None, None, None, None)
+    assert checks[bad_host].evidence == {
+        "chain": [[bad_host, 302]],
+        "reason": "redirect without a usable Location",
+    }
     for text in (json.dumps(rows), exported, report):
         assert SECRET_TITLE not in text
         assert "private notes" not in text
