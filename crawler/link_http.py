@@ -1,14 +1,16 @@
 """What a link check's answers and failures mean at the HTTP level, before any classification:
-which URLs are asked HEAD, how long a Retry-After says to wait, which error a failed download
-was, which headers are worth keeping."""
+which URLs may be requested at all, which are asked HEAD, how long a Retry-After says to wait,
+which error a failed download was, which headers are worth keeping."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
 
+from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -17,6 +19,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import Headers
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import (
     ConnectError,
     ConnectionDone,
@@ -33,15 +36,24 @@ from crawler.middlewares.private_network import PrivateNetworkRefused
 
 __all__ = [
     "DOCUMENT_EXTENSIONS",
+    "FETCHED_SCHEMES",
     "KEPT_HEADERS",
+    "Unfetchable",
     "error_kind",
+    "http_request",
     "is_html",
     "kept_headers",
     "origin_of",
+    "redirect_url",
     "refused",
     "retry_delay",
     "wants_head",
 ]
+
+# The only schemes ever fetched: a file:, data: or ftp: URL would read the machine's own disk
+# or network, and a javascript: or mailto: one is no document at all.
+FETCHED_SCHEMES = frozenset({"http", "https"})
+_MAX_REASON_CHARS = 300  # a URL can be a megabyte long; the reason quoting it must not be
 
 # A URL ending so is a document: HEAD tells all we need (type, size, validators).
 _DOCUMENTS = "pdf doc docx odt rtf xls xlsx ods csv ppt pptx odp zip rar 7z gz tgz epub"
@@ -66,6 +78,50 @@ KEPT_HEADERS = (
     "x-cdn",
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class Unfetchable(ValueError):
+    """A URL that is never fetched: of another scheme than http(s) (``scheme`` names it), or
+    not a URL Scrapy can request (``scheme`` is None). ``str(error)`` is one bounded line."""
+
+    def __init__(self, reason: str, scheme: str | None = None) -> None:
+        super().__init__(" ".join(reason.split())[:_MAX_REASON_CHARS])
+        self.scheme = scheme
+
+
+def http_request(url: str, **kwargs: Any) -> Request:
+    """A Scrapy request for ``url`` if it is an http(s) URL Scrapy can request; else raises
+    `Unfetchable`. The scheme is checked again on the built request, because that is the one
+    the downloader picks its handler by."""
+    scheme = _scheme(url)
+    if scheme is not None and scheme not in FETCHED_SCHEMES:
+        raise Unfetchable(f"a {scheme[:32]}: URL: only http(s) is fetched", scheme)
+    try:
+        request = Request(url, **kwargs)
+    except ValueError as error:
+        raise Unfetchable(f"not a URL that can be requested: {error}") from None
+    scheme = urlparse_cached(request).scheme.lower()
+    if scheme not in FETCHED_SCHEMES:
+        raise Unfetchable(f"a {scheme[:32]}: URL: only http(s) is fetched", scheme)
+    return request
+
+
+def redirect_url(base: str, location: str) -> str:
+    """Where a ``Location`` sent in answer to ``base`` leads: absolute, without a fragment
+    (`http_request` then says whether it may be followed). Raises `Unfetchable` when it is no
+    URL at all."""
+    try:
+        return urldefrag(urljoin(base, location))[0]
+    except ValueError as error:
+        raise Unfetchable(f"not a URL that can be requested: {error}") from None
+
+
+def _scheme(url: str) -> str | None:
+    """The scheme ``url`` names, as urllib reads it (lower case), or None when it cannot say."""
+    try:
+        return urlsplit(url).scheme.lower() or None
+    except ValueError:
+        return None
 
 
 def origin_of(url: str) -> str:

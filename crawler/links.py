@@ -22,6 +22,8 @@ ERROR_KINDS = (
     "loop",  # the redirect chain comes back to a URL it already visited
     "robots",  # robots.txt disallows the URL for our user agent (not fetched)
     "private_network",  # the host (or a redirect target) resolves to a non-public address
+    "unsafe_redirect",  # a redirect to another scheme than http(s) (file:, data:...): not followed
+    "invalid_url",  # the URL is not an http(s) URL that can be requested: not fetched
     "other",  # anything else; `error` says what
 )
 
@@ -79,6 +81,9 @@ class LinkObservation:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""  # of the final answer, bounded; empty for HEAD and for non-HTML types
     body_truncated: bool = False
+    # The Content-Encoding (gzip, br...) whose decoding was cut at the body's bound: the
+    # compressed body inflates beyond it (a decompression bomb, or simply a very long page).
+    body_cut_encoding: str | None = None
     error: str | None = None  # what failed, one line
     error_kind: str | None = None  # one of ERROR_KINDS when no usable answer came
     attempts: int = 0  # requests made, retries and redirects included

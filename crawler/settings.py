@@ -13,9 +13,18 @@ ADDONS = {"pipeline.addon.CitywatchAddon": 0}
 # `scrapy crawl SOURCE` exits as `citywatch crawl` does (pipeline/scrapy_commands/crawl.py).
 COMMANDS_MODULE = "pipeline.scrapy_commands"
 
+# Only http and https are ever fetched, on every path (crawls, link checks, in-callback
+# downloads): a scraped link or a redirect to file:, data:, ftp: or s3: finds no handler.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The resolver every connection uses: it drops loopback, private and link-local addresses
+# unless private networks are allowed, so the address connected to is the address checked.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicAddressResolver"
+
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
+    # Just before HttpCompressionMiddleware (590): a link check decodes only what it reads.
+    "crawler.middlewares.decoded_prefix.DecodedPrefixMiddleware": 595,
     # Beside DownloaderStats (850): it sees the failures the HTTP-error-rate alarm counts.
     "crawler.middlewares.http_errors.HttpErrorSamples": 845,
 }

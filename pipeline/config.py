@@ -141,6 +141,7 @@ def parse_config(text: str, path: str) -> Config:
         if section not in known_sections:
             raise locate.error(section, None, f"unknown section [{section}]")
     settings = _read_settings(document, locate)
+    _check_archive_endpoint(settings, locate)
     sources = _read_sources(document.get("sources", []), locate, settings)
     links = _read_links(document.get("links", []), locate)
     return Config(path=path, settings=settings, sources=sources, links=links)
@@ -209,6 +210,14 @@ def _read_settings(document: dict[str, Any], locate: _Locator) -> dict[str, Any]
             )
         settings[row.name] = value
     return settings
+
+
+def _check_archive_endpoint(settings: dict[str, Any], locate: _Locator) -> None:
+    """Archive lookups ask only http(s): a file: endpoint would read the local disk."""
+    endpoint = settings["link_check.archive_endpoint"]
+    problem = endpoint and _url_problem(endpoint, allow_private=True)
+    if problem:
+        raise locate.error("link_check", None, f"{endpoint!r}: {problem}", "archive_endpoint")
 
 
 def _check_value(row: Setting, value: Any, error: Any) -> Any:

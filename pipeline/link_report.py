@@ -75,6 +75,8 @@ _TRANSPORT = {
     "loop": "redirect loop",
     "robots": "not fetched: robots.txt disallows it",
     "private_network": "not fetched: a private network address",
+    "unsafe_redirect": "redirect to a scheme other than http(s), not followed",
+    "invalid_url": "not fetched: not an http(s) URL that can be requested",
     "other": "no answer",
 }
 _MOVED_BY = {
@@ -214,8 +216,10 @@ def _transport(evidence: Mapping[str, Any], detail: Mapping[str, Any]) -> str:
     if kind in ("loop", "too_many_hops") and evidence.get("chain"):
         return f"{text}: {len(evidence['chain'])} hops"
     error = " ".join(str(detail.get("error") or "").split())
+    cut = error if len(error) <= _ERROR_CHARS else error[: _ERROR_CHARS - 1] + "…"
+    if error and kind in ("unsafe_redirect", "invalid_url"):
+        return cut  # says the scheme, or what is wrong with the URL
     if error and kind in ("dns", "connection", "tls", "other"):
-        cut = error if len(error) <= _ERROR_CHARS else error[: _ERROR_CHARS - 1] + "…"
         text += f": {cut}"
     return text
 

@@ -106,7 +106,8 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "crawl.max_response_bytes",
         int,
         20_000_000,
-        "Largest response body accepted; a larger one is cut off and counted as an error.",
+        "Largest response body accepted, also once decompressed; a larger one is cut off and "
+        "counted as an error.",
         minimum=1024,
     ),
     Setting(
@@ -275,7 +276,8 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "link_check.max_body_bytes",
         int,
         1_000_000,
-        "Bytes of a page read for fingerprints and soft-404 checks; the rest is not downloaded.",
+        "Bytes of a page read for fingerprints and soft-404 checks; the rest is not downloaded, "
+        "and a compressed page is decoded no further.",
         minimum=1024,
     ),
     Setting(
@@ -346,8 +348,8 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "link_check.archive_endpoint",
         str,
         "https://archive.org/wayback/available",
-        "Wayback Machine availability API asked for a snapshot of each broken or moved link; "
-        "empty: no lookups.",
+        "Wayback Machine availability API asked for a snapshot of each broken or moved link "
+        "(an http(s) URL); empty: no lookups.",
     ),
 )
 

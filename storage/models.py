@@ -87,6 +87,8 @@ LINK_CLASSES = (
     "redirect_loop",
     "robots_disallowed",
     "private_network",
+    "unsafe_redirect",
+    "invalid_url",
 )
 # How a link in state `moved` was found to have moved.
 LINK_MOVED_BY = ("redirect", "fingerprint")

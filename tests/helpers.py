@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -111,3 +116,73 @@ def run_cli_in_terminal(
         stderr = errors.read().decode("utf-8")
     stdout = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     return code, stdout, stderr
+
+
+class ListeningCounter:
+    """A TCP port on 127.0.0.1 that accepts connections and counts them, saying nothing: where
+    something must never be reached (an FTP server, a rebound address), the count proves it."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self._lock = threading.Lock()
+        self._accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def accepted(self) -> int:
+        with self._lock:
+            return self._accepted
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed
+                return
+            with self._lock:
+                self._accepted += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+GIB = 1 << 30
+
+
+def gzip_bomb(path: Path, inflated_bytes: int, head: bytes = b"") -> bytes:
+    """A gzip body that inflates to ``head`` and then ``inflated_bytes`` spaces: 1 GiB makes
+    about 1 MB. Written once to ``path`` (compressed in 1 MiB steps, never held inflated)."""
+    if not path.exists():
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        step = b" " * (1 << 20)
+        with path.open("wb") as out:
+            out.write(compressor.compress(head))
+            for _ in range(inflated_bytes // len(step)):
+                out.write(compressor.compress(step))
+            out.write(compressor.flush())
+    return path.read_bytes()
+
+
+def run_cli_measured(*args: str, timeout: float = 300) -> tuple[int, str, int]:
+    """`citywatch ARGS` in a fresh process: its exit code, its stderr and its peak RSS in MiB
+    (``ru_maxrss`` of that one child, from ``wait4``)."""
+    with open(os.devnull, "wb") as devnull:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *args],
+            stdout=devnull,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        assert process.stderr is not None
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            stderr = process.stderr.read().decode("utf-8", "replace")
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+            process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return process.returncode, stderr, usage.ru_maxrss // 1024

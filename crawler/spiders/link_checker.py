@@ -3,9 +3,14 @@
 It classifies nothing (`pipeline.links.classify` does): it follows redirects itself, hop by hop,
 so the chain, every status and a loop are all seen; retries 429 and 503 answers (honouring
 ``Retry-After``) and timeouts with backoff; asks HEAD first for documents and GET where the body
-is needed; reads at most ``max_body_bytes`` of a page and nothing of a document; obeys robots.txt
-when told to (a disallowed URL is reported, not fetched); and asks each origin once for a
-made-up URL, so that a site answering 200 to anything is recognised. No cache is ever used.
+is needed; reads at most ``max_body_bytes`` of a page (decoded: a compressed page is inflated
+no further) and nothing of a document; obeys robots.txt when told to (a disallowed URL is
+reported, not fetched); and asks each origin once for a made-up URL, so that a site answering
+200 to anything is recognised. No cache is ever used.
+
+Only http(s) URLs are ever requested: a redirect elsewhere (file:, data:, ftp:, javascript:...)
+ends the check as an ``unsafe_redirect`` before anything is asked, robots.txt and the probe do
+not follow one, and a target that is no http(s) URL Scrapy can request is an ``invalid_url``.
 
 Run through `citywatch check-links`, which passes the targets (``targets=[LinkTarget, ...]``)
 and the ``CITYWATCH_LINK_CHECK`` setting.
@@ -21,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import monotonic
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 from protego import Protego
 from scrapy import Request, Spider, signals
@@ -32,15 +36,19 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from crawler.link_http import (
+    Unfetchable,
     error_kind,
+    http_request,
     is_html,
     kept_headers,
     origin_of,
+    redirect_url,
     refused,
     retry_delay,
     wants_head,
 )
 from crawler.links import Hop, LinkObservation, LinkTarget, OriginProbe
+from crawler.middlewares.decoded_prefix import CUT_FLAG, DECODED_PREFIX
 
 __all__ = ["LinkCheckOptions", "LinkCheckSpider"]
 
@@ -104,7 +112,9 @@ class LinkCheckSpider(Spider):
         "HTTPCACHE_ENABLED": False,
         "COOKIES_ENABLED": False,
         "HTTPERROR_ALLOW_ALL": True,
-        "DOWNLOAD_MAXSIZE": 0,  # bounded by the spider (StopDownload), see _headers_received
+        # Bounded by the spider: bytes received by StopDownload (see _bytes_received), bytes
+        # decoded by DecodedPrefixMiddleware (see _meta).
+        "DOWNLOAD_MAXSIZE": 0,
         # Each callback yields one request or one observation; Scrapy starts CONCURRENT_ITEMS
         # asyncio tasks per callback output (100 by default), which cost more than the checks.
         "CONCURRENT_ITEMS": 1,
@@ -145,6 +155,12 @@ class LinkCheckSpider(Spider):
         )
         by_origin: dict[str, list[LinkTarget]] = defaultdict(list)
         for target in self.targets:
+            try:
+                http_request(target.url)
+            except Unfetchable as error:
+                # Stored by an older version, or by hand: it fails alone, the run goes on.
+                yield _invalid(target, str(error))
+                continue
             by_origin[origin_of(target.url)].append(target)
         self.logger.info("checking %d URLs on %d origins", len(self.targets), len(by_origin))
         for origin, targets in by_origin.items():
@@ -168,21 +184,29 @@ class LinkCheckSpider(Spider):
         return self.options.obey_robots and origin.startswith(("http://", "https://"))
 
     def _robots_request(self, origin: str, url: str, hops: int) -> Request:
-        return Request(
+        return http_request(
             url,
             callback=self._robots_answered,
             errback=self._robots_failed,
             dont_filter=True,
             priority=10,
-            meta=self._meta(origin=origin, hops=hops, download_maxsize=ROBOTS_MAX_BYTES),
+            meta=self._meta(
+                origin=origin,
+                hops=hops,
+                download_maxsize=ROBOTS_MAX_BYTES,
+                **{DECODED_PREFIX: ROBOTS_MAX_BYTES},
+            ),
         )
 
     def _robots_answered(self, response: Response) -> Iterable[Request | LinkObservation]:
         origin, hops = response.meta["origin"], response.meta["hops"]
-        location = response.headers.get("Location")
+        location = _header(response, "Location")
         if 300 <= response.status < 400 and location and hops < self.options.max_redirects:
-            url = urljoin(response.url, location.decode("latin-1"))
-            return [self._robots_request(origin, url, hops + 1)]
+            try:
+                url = redirect_url(response.url, location)
+                return [self._robots_request(origin, url, hops + 1)]
+            except Unfetchable as error:  # not followed: no rules, as for a 4xx
+                self.logger.info("robots.txt of %s: redirect not followed: %s", origin, error)
         if 200 <= response.status < 300:
             text = response.body.decode("utf-8", "replace")
             self._origins[origin].robots = Protego.parse(text)
@@ -245,7 +269,7 @@ class LinkCheckSpider(Spider):
     # -- the probe: a made-up URL of the origin ------------------------------------------------
 
     def _probe_request(self, origin: str, url: str, chain: list[str]) -> Request:
-        return Request(
+        return http_request(
             url,
             callback=self._probe_answered,
             errback=self._probe_failed,
@@ -256,11 +280,14 @@ class LinkCheckSpider(Spider):
 
     def _probe_answered(self, response: Response) -> list[Request]:
         origin, chain = response.meta["origin"], [*response.meta["chain"], response.url]
-        location = response.headers.get("Location")
+        location = _header(response, "Location")
         if 300 <= response.status < 400 and location and len(chain) <= self.options.max_redirects:
-            url = urljoin(response.url, location.decode("latin-1"))
-            if url not in chain:
-                return [self._probe_request(origin, url, chain)]
+            try:
+                url = redirect_url(response.url, location)
+                if url not in chain:
+                    return [self._probe_request(origin, url, chain)]
+            except Unfetchable:
+                pass  # not followed: the probe's answer is this redirect
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         self._origins[origin].probe = OriginProbe(
             url=chain[0],
@@ -283,6 +310,7 @@ class LinkCheckSpider(Spider):
         return []
 
     def _request(self, check: _Check, url: str) -> Request:
+        """The request of ``check`` for ``url``; raises `Unfetchable` for a URL never asked."""
         headers = {}
         if not check.hops and url == check.target.url:
             # Validators only ever learn "unchanged" (a 304); a failure still shows as one.
@@ -290,7 +318,7 @@ class LinkCheckSpider(Spider):
                 headers["If-None-Match"] = check.target.etag
             if check.target.last_modified:
                 headers["If-Modified-Since"] = check.target.last_modified
-        return Request(
+        return http_request(
             url,
             method=check.method,
             headers=headers,
@@ -307,6 +335,8 @@ class LinkCheckSpider(Spider):
             "dont_cache": True,
             "dont_obey_robotstxt": True,
             "handle_httpstatus_all": True,
+            # A compressed body is decoded no further than it is read: a gzip bomb costs this.
+            DECODED_PREFIX: self.options.max_body_bytes,
             **extra,
         }
 
@@ -333,21 +363,29 @@ class LinkCheckSpider(Spider):
             return
         if 300 <= status < 400 and status != 304 and location:
             check.hops.append(hop)
-            next_url = urldefrag(urljoin(response.url, location))[0]
-            if len(check.hops) >= self.options.max_redirects:
-                yield self._observation(check, error="too many redirects", kind="too_many_hops")
-                return
-            if next_url in {h.url for h in check.hops}:
-                yield self._observation(
-                    check, error=f"redirect loop back to {next_url}", kind="loop"
-                )
-                return
-            if status == 303:
-                check.method = "GET"
-            yield self._request(check, next_url)
+            try:
+                outcome = self._redirected(check, status, redirect_url(response.url, location))
+            except Unfetchable as error:
+                if error.scheme is None:  # no URL at all: the 3xx is the answer
+                    outcome = self._observation(check, response=response)
+                else:  # file:, data:, ftp:, javascript:... never asked, whatever it holds
+                    text = f"redirect to a {error.scheme[:32]}: URL, not followed"
+                    outcome = self._observation(check, error=text, kind="unsafe_redirect")
+            yield outcome
             return
         check.hops.append(hop)
         yield self._observation(check, response=response)
+
+    def _redirected(self, check: _Check, status: int, next_url: str) -> Request | LinkObservation:
+        """The next hop of a redirect chain, or how the chain ended; raises `Unfetchable` for
+        a hop that must not be asked."""
+        if len(check.hops) >= self.options.max_redirects:
+            return self._observation(check, error="too many redirects", kind="too_many_hops")
+        if next_url in {h.url for h in check.hops}:
+            return self._observation(check, error=f"redirect loop back to {next_url}", kind="loop")
+        if status == 303:
+            check.method = "GET"
+        return self._request(check, next_url)
 
     async def _failed(self, failure: Failure) -> AsyncIterator[Request | LinkObservation]:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -392,10 +430,12 @@ class LinkCheckSpider(Spider):
         observation.headers = headers
         observation.not_modified = response.status == 304
         observation.retry_after_exceeded = check.retry_after_exceeded
-        stopped = "download_stopped" in response.flags
+        cut_encoding = response.meta.get(CUT_FLAG)
+        stopped = "download_stopped" in response.flags or cut_encoding is not None
         if check.method == "GET" and is_html(headers.get("content-type", "")):
             observation.body = response.body[: self.options.max_body_bytes]
             observation.body_truncated = stopped and bool(response.body)
+            observation.body_cut_encoding = cut_encoding
         length = headers.get("content-length", "")
         observation.size = (
             len(response.body)
@@ -422,6 +462,17 @@ class LinkCheckSpider(Spider):
         request.meta["body_bytes"] = received
         if received >= self.options.max_body_bytes:
             raise StopDownload(fail=False)
+
+
+def _invalid(target: LinkTarget, reason: str) -> LinkObservation:
+    """The observation of a target that is not requested at all."""
+    return LinkObservation(
+        url=target.url,
+        link_ids=target.link_ids,
+        checked_at=datetime.now(UTC),
+        error=reason,
+        error_kind="invalid_url",
+    )
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -10,6 +10,11 @@ a timeout or an archive answering 5xx ends in one `ArchiveUnavailable`, and `Arc
 stops asking for the rest of the run after the first one (a circuit breaker), so an offline run
 pays one timeout, not one per link. A per-run budget bounds how much we ask of archive.org.
 
+Only http(s) is ever asked: the endpoint must be an http(s) URL, and the opener has no file:,
+ftp: or data: handler and follows a redirect only to http(s) (urllib's own follows ftp:). The
+answer is read raw and bounded (`MAX_ANSWER_BYTES`): urllib decodes no Content-Encoding, so a
+compressed answer is simply not the API's JSON.
+
 Exceptions::
 
     ArchiveUnavailable   the endpoint could not give an answer (network, HTTP status, not the
@@ -28,6 +33,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import IO
 
 from w3lib.url import safe_url_string
 
@@ -54,6 +60,7 @@ DEFAULT_MIN_INTERVAL = 1.0
 
 _TIMESTAMP_FORMAT = "%Y%m%d%H%M%S"
 _WAYBACK_HTTP = "http://web.archive.org/"
+_FETCHED_SCHEMES = ("http", "https")
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +102,48 @@ def lookup_snapshot(
     capture made after ``before``: a later capture that answered 2xx is still a readable copy,
     while a capture of the error page is refused by its status.
     """
+    if urllib.parse.urlsplit(endpoint).scheme.lower() not in _FETCHED_SCHEMES:
+        raise _unavailable(endpoint, "not an http(s) URL")
     request = urllib.request.Request(
         _request_url(endpoint, url, before),
         headers={"User-Agent": user_agent, "Accept": "application/json"},
     )
     payload = _parsed(endpoint, _fetch(endpoint, request, timeout))
     return _usable_snapshot(endpoint, payload)
+
+
+class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in _FETCHED_SCHEMES:
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect to a {scheme[:32]}: URL refused", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """urllib's default opener without its file:, ftp: and data: handlers."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _HttpRedirectsOnly(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def _request_url(endpoint: str, url: str, before: datetime) -> str:
@@ -114,7 +157,7 @@ def _request_url(endpoint: str, url: str, before: datetime) -> str:
 
 def _fetch(endpoint: str, request: urllib.request.Request, timeout: float) -> bytes:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener().open(request, timeout=timeout) as response:
             body: bytes = response.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as error:
         error.close()

@@ -45,6 +45,10 @@ CLASS_HELP: dict[str, str] = {
     "robots_disallowed": "not checked: robots.txt disallows it and link checks obey robots.txt",
     "private_network": "not checked: the host or a redirect resolves to a loopback, private or "
     "link-local address, refused unless crawl.allow_private_networks is set",
+    "unsafe_redirect": "a redirect to a scheme other than http(s) (file:, data:, ftp:, "
+    "javascript:...): not followed, as a browser would not follow it; the Location is kept",
+    "invalid_url": "not checked: not an http(s) URL that can be requested (e.g. a space in "
+    "the host); stored by an older version or by hand",
 }
 if set(CLASS_HELP) != set(LINK_CLASSES):  # pragma: no cover - a developer's slip
     raise RuntimeError("CLASS_HELP and LINK_CLASSES disagree")
@@ -63,6 +67,8 @@ FAILURES = frozenset(
         "connection_error",
         "tls_error",
         "redirect_loop",
+        "unsafe_redirect",
+        "invalid_url",
     }
 )
 # A person should look: the checker could not tell, or suspects an error page.

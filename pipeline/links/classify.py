@@ -3,8 +3,8 @@
 The rules, in the order they are tried (the first that applies decides):
 
 1. No usable answer: the transport error decides (timeout, dns_error, connection_error,
-   tls_error, redirect_loop, robots_disallowed, private_network), as does a chain longer
-   than `max_redirects`.
+   tls_error, redirect_loop, robots_disallowed, private_network, unsafe_redirect with the
+   Location as sent, invalid_url), as does a chain longer than `max_redirects`.
 2. A bot wall (`signatures.BOT_WALLS`) is `blocked`, whatever its status: challenges come
    as 403, 429, 503, even 202, and counting them as broken is the false alarm to avoid.
 3. 429, or a Retry-After longer than we may wait, is `rate_limited` (says nothing).
@@ -15,7 +15,8 @@ The rules, in the order they are tried (the first that applies decides):
 6. 404 / 410 `not_found`, 401 / 403 `forbidden`, other 4xx `client_error`, 5xx (and
    anything stranger) `server_error`.
 
-The evidence always carries the chain ([[url, status], ...]) when there were redirects.
+The evidence always carries the chain ([[url, status], ...]) when there were redirects, and
+says when a compressed body was decoded only up to its bound (``body_cut``).
 """
 
 from __future__ import annotations
@@ -62,8 +63,12 @@ _TRANSPORT_CLASSES = {
     "loop": "redirect_loop",
     "robots": "robots_disallowed",
     "private_network": "private_network",
+    "unsafe_redirect": "unsafe_redirect",
+    "invalid_url": "invalid_url",
     "other": "connection_error",
 }
+# A Location is kept as sent, up to this: a data: URL can carry a whole page.
+LOCATION_EVIDENCE_CHARS = 2000
 _PERMANENT = frozenset({301, 308})
 # A page like the answer to a made-up URL is an error page only if both say something:
 # two near-empty pages (a JavaScript shell) are alike without being errors.
@@ -99,6 +104,12 @@ def classify(observation: LinkObservation, *, max_redirects: int = 10) -> Verdic
     redirects = [hop for hop in observation.hops if _is_redirect(hop.status)]
     if redirects:
         evidence["chain"] = [[hop.url, hop.status] for hop in observation.hops]
+    if observation.body_cut_encoding:
+        # It answered; the page inflates beyond what is read (a bomb, or a huge page).
+        evidence["body_cut"] = {
+            "content_encoding": observation.body_cut_encoding,
+            "decoded_bytes": len(observation.body),
+        }
 
     def verdict(link_class: str, **fields: Any) -> Verdict:
         return Verdict(
@@ -112,6 +123,8 @@ def classify(observation: LinkObservation, *, max_redirects: int = 10) -> Verdic
     if observation.error_kind is not None or status is None:
         kind = observation.error_kind or "other"
         evidence["error_kind"] = kind
+        if kind == "unsafe_redirect" and observation.hops and observation.hops[-1].location:
+            evidence["location"] = observation.hops[-1].location[:LOCATION_EVIDENCE_CHARS]
         error = observation.error or ("no answer" if status is None else None)
         return verdict(_TRANSPORT_CLASSES.get(kind, "connection_error"), error=error)
     if len({hop.url for hop in redirects}) > max_redirects:

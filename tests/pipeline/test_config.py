@@ -124,6 +124,10 @@ SOURCE = '[[sources]]\nkey = "a"\nname = "A"\nstart_urls = ["https://example.org
             "bad.toml:2: database.url: not a database URL: 'postgresql://u:***@h:port/d' "
             "(e.g. sqlite:///citywatch.db)",
         ),
+        (
+            "[link_check]\narchive_endpoint = 'file:///etc/passwd'\n",
+            "bad.toml:2: link_check.archive_endpoint: 'file:///etc/passwd': not an http(s) URL",
+        ),
     ],
 )
 def test_bad_config_is_one_line_naming_file_line_and_key(text: str, expected: str) -> None:

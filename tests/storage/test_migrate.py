@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine, select, text
+from alembic import command
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from storage.migrate import (
     schema_drift,
     upgrade,
 )
-from storage.models import Link, Source, url_hash
+from storage.models import Link, LinkCheck, Source, url_hash
 from tests.storage.factories import START
 
 
@@ -97,3 +98,65 @@ def test_link_url_is_unique_whatever_its_length(engine: Engine) -> None:
         session.add(Link(url=long_url, origin="cli", first_seen=START))
         with pytest.raises(IntegrityError, match="url_hash"):
             session.commit()
+
+
+def _downgrade(url: str, revision: str) -> None:
+    """What `alembic downgrade` does, on the connection `storage.migrate.upgrade` would use."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def _add_link(engine: Engine, url: str, link_class: str) -> None:
+    with Session(engine) as session:
+        link = Link(url=url, origin="cli", first_seen=START, last_class=link_class)
+        session.add(link)
+        session.flush()
+        session.add(LinkCheck(link_id=link.id, checked_at=START, link_class=link_class))
+        session.commit()
+
+
+def test_0004_allows_unsafe_redirect_and_invalid_url_and_a_downgrade_loses_nothing(
+    db_url: str,
+) -> None:
+    upgrade(db_url, "0003")
+    engine = make_engine(db_url)
+    try:
+        with pytest.raises(IntegrityError, match="ck_link_last_class"):
+            _add_link(engine, "https://a.example/", "unsafe_redirect")
+
+        upgrade(db_url)
+        _add_link(engine, "https://a.example/", "unsafe_redirect")
+        _add_link(engine, "https://exa mple.org/", "invalid_url")
+        with Session(engine) as session:
+            stored = session.execute(select(Link.last_class, LinkCheck.link_class).join(Link))
+            assert sorted(stored) == [
+                ("invalid_url", "invalid_url"),
+                ("unsafe_redirect", "unsafe_redirect"),
+            ]
+        with pytest.raises(RuntimeError) as refused:
+            _downgrade(db_url, "0003")
+        assert str(refused.value) == (
+            "cannot downgrade to 0003: 2 link rows have last_class unsafe_redirect or "
+            "invalid_url, which 0003 does not know; delete them first"
+        )
+        assert current_revision(db_url) == "0004"
+        with Session(engine) as session:
+            assert session.scalar(select(func.count()).select_from(LinkCheck)) == 2
+            session.execute(delete(LinkCheck))
+            session.execute(delete(Link))
+            session.commit()
+
+        _downgrade(db_url, "0003")
+        assert current_revision(db_url) == "0003"
+        _add_link(engine, "https://b.example/", "private_network")
+        with pytest.raises(IntegrityError, match="ck_link_last_class"):
+            _add_link(engine, "https://c.example/", "invalid_url")
+    finally:
+        engine.dispose()

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import socket
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from pipeline.links.archive import (
+    MAX_ANSWER_BYTES,
     ArchiveClient,
     ArchiveUnavailable,
     Snapshot,
     lookup_snapshot,
     wayback_timestamp,
 )
+from pipeline.replicas.server import ReplicaServer, Response
 from tests.fake_wayback import FakeWayback
+from tests.helpers import ListeningCounter
 
 UA = "citywatch-test/1.0"
 CITED = datetime(2020, 3, 1, 12, 0, tzinfo=UTC)
@@ -205,3 +212,70 @@ def test_an_empty_endpoint_switches_lookups_off() -> None:
     assert not client.can_ask
     assert not client.lookup(PAGE, CITED).answered
     assert client.lookups == 0
+
+
+class _Answers:
+    """An endpoint that answers every request with one fixed response."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], state: int) -> Response:
+        return self.response
+
+
+SNAPSHOT_JSON = json.dumps(
+    {
+        "archived_snapshots": {
+            "closest": {
+                "available": True,
+                "status": "200",
+                "url": "http://web.archive.org/web/20200101000000/http://example.com/page",
+                "timestamp": "20200101000000",
+            }
+        }
+    }
+).encode()
+
+
+def test_a_redirect_to_ftp_is_not_followed() -> None:
+    ftp = ListeningCounter()
+    location = f"ftp://127.0.0.1:{ftp.port}/wayback/available"
+    try:
+        with (
+            ReplicaServer(_Answers(Response(302, [("Location", location)]))) as server,
+            pytest.raises(ArchiveUnavailable) as raised,
+        ):
+            lookup_snapshot(server.base_url + "/wayback/available", PAGE, CITED, user_agent=UA)
+    finally:
+        ftp.close()
+    assert ftp.accepted == 0
+    assert str(raised.value) == (
+        f"archive endpoint {server.base_url}/wayback/available: HTTP 302 redirect to a ftp: "
+        "URL refused"
+    )
+
+
+def test_an_endpoint_that_is_not_http_is_never_read(tmp_path: Path) -> None:
+    answer = tmp_path / "available.json"
+    answer.write_bytes(SNAPSHOT_JSON)  # a local file shaped like the API's answer
+    with pytest.raises(ArchiveUnavailable) as raised:
+        lookup_snapshot(answer.as_uri(), PAGE, CITED, user_agent=UA)
+    assert str(raised.value) == f"archive endpoint {answer.as_uri()}: not an http(s) URL"
+
+
+def test_a_compressed_answer_is_read_as_sent_and_bounded() -> None:
+    """urllib decodes no Content-Encoding: a gzip answer is not the API's JSON, and a bomb is
+    read no further than MAX_ANSWER_BYTES of what was sent."""
+    headers = [("Content-Type", "application/json"), ("Content-Encoding", "gzip")]
+    small = Response(200, headers, gzip.compress(SNAPSHOT_JSON))
+    bomb = Response(200, headers, gzip.compress(b" " * 200_000_000, compresslevel=9))
+    with ReplicaServer(_Answers(small)) as server, pytest.raises(ArchiveUnavailable) as raised:
+        lookup_snapshot(server.base_url, PAGE, CITED, user_agent=UA)
+    assert "answer is not JSON" in str(raised.value)
+    with ReplicaServer(_Answers(bomb)) as server, pytest.raises(ArchiveUnavailable) as raised:
+        lookup_snapshot(server.base_url, PAGE, CITED, user_agent=UA)
+    assert len(bomb.body) > MAX_ANSWER_BYTES
+    assert str(raised.value) == (
+        f"archive endpoint {server.base_url}: answer larger than {MAX_ANSWER_BYTES} bytes"
+    )

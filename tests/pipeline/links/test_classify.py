@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from crawler.links import ERROR_KINDS, Hop, LinkObservation, OriginProbe
-from pipeline.links.classify import classify, error_heading, is_site_root, looks_not_found
+from pipeline.links.classify import (
+    LOCATION_EVIDENCE_CHARS,
+    classify,
+    error_heading,
+    is_site_root,
+    looks_not_found,
+)
 from pipeline.links.fingerprint import fingerprint
 from storage.models import LINK_CLASSES
 
@@ -383,6 +389,8 @@ def test_a_redirect_without_location_is_a_server_error() -> None:
         ("loop", "redirect_loop"),
         ("robots", "robots_disallowed"),
         ("private_network", "private_network"),
+        ("unsafe_redirect", "unsafe_redirect"),
+        ("invalid_url", "invalid_url"),
         ("other", "connection_error"),
     ],
 )
@@ -420,6 +428,64 @@ def test_an_error_mid_chain_keeps_the_chain() -> None:
 
     assert verdict.link_class == "private_network"
     assert verdict.evidence["chain"] == [[URL, 302], [target, None]]
+
+
+def test_a_redirect_to_another_scheme_keeps_the_location_as_sent_and_nothing_else() -> None:
+    location = "file:///etc/passwd"
+    observation = observe(
+        status=None, error="redirect to a file: URL, not followed", error_kind="unsafe_redirect"
+    )
+    observation.hops, observation.final_url = [Hop(URL, "GET", 302, location)], None
+
+    verdict = classify(observation)
+
+    assert verdict.link_class == "unsafe_redirect"
+    assert (verdict.http_status, verdict.final_url, verdict.fingerprint) == (None, None, None)
+    assert verdict.evidence == {
+        "chain": [[URL, 302]],
+        "error_kind": "unsafe_redirect",
+        "location": location,
+    }
+    assert verdict.error == "redirect to a file: URL, not followed"
+
+
+def test_a_data_location_is_kept_up_to_its_bound() -> None:
+    location = "data:text/html," + "x" * 10_000
+    observation = observe(status=None, error="redirect", error_kind="unsafe_redirect")
+    observation.hops = [Hop(URL, "GET", 301), Hop(URL + "2", "GET", 302, location)]
+
+    verdict = classify(observation)
+
+    assert verdict.evidence["location"] == location[:LOCATION_EVIDENCE_CHARS]
+    assert len(verdict.evidence["location"]) == 2000
+    assert verdict.evidence["chain"] == [[URL, 301], [URL + "2", 302]]
+
+
+def test_a_url_that_cannot_be_requested_is_invalid_without_a_chain() -> None:
+    observation = LinkObservation(
+        url="https://exa mple.org/",
+        link_ids=(1,),
+        checked_at=datetime(2025, 3, 1, tzinfo=UTC),
+        error="not a URL that can be requested: 'exa mple.org' contains a forbidden domain "
+        "code point",
+        error_kind="invalid_url",
+    )
+
+    verdict = classify(observation)
+
+    assert verdict.link_class == "invalid_url"
+    assert verdict.evidence == {"error_kind": "invalid_url"}
+    assert verdict.error == observation.error
+
+
+def test_a_page_decoded_only_up_to_its_bound_answered_and_says_so() -> None:
+    verdict = classify(observe(body=ARTICLE, body_truncated=True, body_cut_encoding="gzip"))
+
+    assert verdict.link_class == "ok"
+    assert verdict.evidence == {
+        "body_cut": {"content_encoding": "gzip", "decoded_bytes": len(ARTICLE)}
+    }
+    assert verdict.fingerprint == fingerprint(ARTICLE, URL, HTML["content-type"])
 
 
 def test_a_loop_is_a_redirect_loop() -> None:
