@@ -4,6 +4,7 @@ the accounting that tells a complete crawl from one that must not remove anythin
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
@@ -14,10 +15,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.delta import KNOWN_PAGES_SETTING, KnownPage, KnownPages, page_key
+from crawler.evidence import SiteEvidence
 from crawler.items import PageSeen
 from crawler.paging import pages_ahead
 from crawler.profiles import Profile, load_profile
 from crawler.sitemaps import read_sitemaps
+from crawler.structured import PageMetadata, page_metadata
 from crawler.wordpress import json_body
 
 __all__ = ["GONE", "CitywatchSpider"]
@@ -37,6 +40,12 @@ class CitywatchSpider(Spider):
         self.known = KnownPages({})
         # Listing markers by page_key, from the sitemaps (see `read_lastmods`).
         self.listing_markers: dict[str, str] = {}
+        self.metadata_checked: set[str] = set()  # pages whose malformed JSON-LD was reported
+
+    @cached_property
+    def evidence(self) -> SiteEvidence:
+        """Where the spider notes malformed items and bounds reached (stats and log)."""
+        return SiteEvidence(self.crawler.stats, self.logger)
 
     def configure(self) -> None:
         """Read the source from the settings; add-ons apply theirs after the spider exists,
@@ -78,7 +87,8 @@ class CitywatchSpider(Spider):
     async def read_lastmods(self, site_url: str) -> None:
         """Read the site's sitemaps (robots.txt's, else the usual places) into
         `listing_markers`, so that detail pages can be skipped by their ``lastmod``."""
-        found = await read_sitemaps(self.try_download, urljoin(site_url, "/robots.txt"))
+        robots_url = urljoin(site_url, "/robots.txt")
+        found = await read_sitemaps(self.try_download, robots_url, self.evidence)
         self.listing_markers.update((page_key(url), lastmod) for url, lastmod in found.items())
         self.crawler.stats.set_value("citywatch/sitemap_lastmods", len(self.listing_markers))
 
@@ -114,6 +124,15 @@ class CitywatchSpider(Spider):
             hrefs = self.profile.all(response.selector, "listing", "page_links")
             ahead = pages_ahead(response.url, next_href, hrefs)
         return [response.urljoin(next_href), *ahead]
+
+    def metadata(self, page: TextResponse) -> PageMetadata:
+        """`page_metadata` of a page; its malformed JSON-LD nodes are reported once."""
+        meta = page_metadata(page.selector, page.url)
+        if meta.malformed and page.url not in self.metadata_checked:
+            self.metadata_checked.add(page.url)
+            for node, error in meta.malformed:
+                self.evidence.malformed(page.url, node, error, entry=False)
+        return meta
 
     def seen_unchanged(self, response: Response) -> PageSeen | None:
         """`PageSeen` for a known detail page the server answered 304 (served from the HTTP

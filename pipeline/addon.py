@@ -147,6 +147,7 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
                 "min_field_coverage",
                 "max_record_drop",
                 "max_http_error_rate",
+                "max_malformed_share",
             )
         },
     }

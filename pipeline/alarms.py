@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.evidence import MALFORMED, MALFORMED_ENTRIES, MALFORMED_SAMPLES
+
 __all__ = ["Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
 
 # Stats the normaliser keeps (see pipeline.normalise): records counted for coverage, and per
@@ -30,13 +32,14 @@ class AlarmThresholds:
     min_field_coverage: float
     max_record_drop: float
     max_http_error_rate: float
+    max_malformed_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Alarm:
-    kind: (
-        str  # zero_records, record_count_drop, field_coverage, http_error_rate, crawl_not_finished
-    )
+    # zero_records, record_count_drop, field_coverage, malformed_items, http_error_rate,
+    # crawl_not_finished
+    kind: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -93,6 +96,7 @@ def evaluate_alarms(
             )
         )
     alarms += _coverage_alarms(stats, thresholds)
+    alarms += _malformed_alarms(stats, saved, thresholds)
     requests = int(stats.get("downloader/request_count", 0))
     errors = _error_count(stats)
     if requests and errors / requests > thresholds.max_http_error_rate:
@@ -144,6 +148,34 @@ def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list
                 )
             )
     return alarms
+
+
+def _malformed_alarms(
+    stats: dict[str, Any], saved: int, thresholds: AlarmThresholds
+) -> list[Alarm]:
+    """Listing entries the site sent malformed were dropped: their records are missing from
+    this run. (Other malformed items, a JSON-LD node or a term, cost a record nothing.)"""
+    dropped = int(stats.get(MALFORMED_ENTRIES, 0))
+    if not dropped or dropped / (saved + dropped) <= thresholds.max_malformed_share:
+        return []
+    samples = list(stats.get(MALFORMED_SAMPLES, []))
+    first = samples[0] if samples else None
+    example = f" (e.g. {first['item']}: {first['field']}: {first['problem']})" if first else ""
+    return [
+        Alarm(
+            "malformed_items",
+            f"{dropped} listing entries were malformed and dropped, beside {saved} records "
+            f"read{example}",
+            {
+                "dropped_entries": dropped,
+                "dropped_items": int(stats.get(MALFORMED, 0)),
+                "records": saved,
+                "share": round(dropped / (saved + dropped), 3),
+                "samples": samples,
+                "sample_urls": list(dict.fromkeys(sample["url"] for sample in samples)),
+            },
+        )
+    ]
 
 
 def _error_count(stats: dict[str, Any]) -> int:

@@ -210,6 +210,16 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "alarms.max_malformed_share",
+        float,
+        0.0,
+        "Largest share of a run's listing entries (REST posts, practices) that may be "
+        "malformed and dropped before an alarm; by default any is one, so that a post the site "
+        "serves broken is never marked removed.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
         "alarms.max_http_error_rate",
         float,
         0.1,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.evidence import SiteEvidence
 
 
 def write_config(
@@ -57,3 +63,8 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
         pause.wait(0.05)
+
+
+def site_evidence() -> SiteEvidence:
+    """Evidence noted into a real Scrapy stats collector (``.stats.get_stats()``)."""
+    return SiteEvidence(MemoryStatsCollector(get_crawler()), logging.getLogger("citywatch.test"))

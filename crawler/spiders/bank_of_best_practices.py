@@ -31,8 +31,18 @@ from scrapy.http import Response, TextResponse
 
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import page_metadata
-from crawler.wordpress import MAX_PER_PAGE, api_url, json_body, total_pages
+from crawler.json_fields import Malformed, optional_text
+from crawler.wordpress import (
+    MAX_PER_PAGE,
+    Term,
+    WordPressPost,
+    api_url,
+    item_label,
+    json_body,
+    read_post,
+    read_term,
+    total_pages,
+)
 
 __all__ = ["BankOfBestPracticesSpider", "without_personal_data"]
 
@@ -50,6 +60,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # a year range ("2014-2018") and amounts ("12.000") are not phones.
 PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(\d{2,5}\)\s?)?\d{2,5}(?:[\s-]\d{3,4}){1,2}\b")
 YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[\s-]+(?:19|20)\d\d$")
+MAX_LIST = 100  # universities, documents or SDGs of one practice: more is no practice
 BLOCKS = ("p", "li", "dd", "dt", "td", "th", "address", "blockquote", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -66,7 +77,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         area = self.options.get("area") or _query_value(response.url, "area")
         if meta.api_root and self.options.get("rest_api", True):
             requests = await self.list_from_api(meta.api_root, area)
@@ -94,14 +105,14 @@ class BankOfBestPracticesSpider(CitywatchSpider):
 
     async def list_from_api(self, api_root: str, area: str | None) -> list[Any] | None:
         """Records of the first page and requests for the others, or None to fall back."""
-        terms = await self.fetch_json(api_url(api_root, f"wp/v2/{TAXONOMY}", per_page=100))
-        if not isinstance(terms, list):
+        terms = await self.area_terms(api_root)
+        if terms is None:
             self.logger.info("REST API has no %s taxonomy; reading HTML archives", TAXONOMY)
             return None
-        names = {int(t["id"]): str(t["name"]) for t in terms if isinstance(t, dict) and "id" in t}
+        names = {term.id: term.name for term in terms}
         area_id = None
         if area:
-            area_id = next((int(t["id"]) for t in terms if t.get("slug") == area), None)
+            area_id = next((term.id for term in terms if term.slug == area), None)
             if area_id is None:
                 return None  # an area the API does not know: the archive decides
         first = await self.try_download(self.collection_url(api_root, area_id, 1))
@@ -111,7 +122,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             self.crawler.stats.inc_value("citywatch/api_fallback")
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
-        results: list[Any] = list(self.api_results(practices, names))
+        results: list[Any] = list(self.api_results(first.url, practices, names))
         pages = total_pages(first)
         if pages is None:  # no X-WP-TotalPages: walk until a short page (or WordPress's 400)
             pages = 2 if len(practices) == MAX_PER_PAGE else 1
@@ -152,7 +163,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         if not isinstance(practices, list):
             self.listing_broken(response.url, "REST API page is not a JSON list of practices")
             return
-        for item_or_request in self.api_results(practices, names):
+        for item_or_request in self.api_results(response.url, practices, names):
             yield item_or_request
         if open_ended and len(practices) == MAX_PER_PAGE:
             yield Request(
@@ -164,64 +175,76 @@ class BankOfBestPracticesSpider(CitywatchSpider):
                 meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
             )  # fmt: skip
 
-    def api_results(self, practices: list[Any], names: dict[int, str]) -> Iterable[Any]:
-        for practice in practices:
-            if not isinstance(practice, dict) or "id" not in practice:
+    async def area_terms(self, api_root: str) -> list[Term] | None:
+        """The thematic areas (a malformed one dropped); None when the API has none."""
+        url = api_url(api_root, f"wp/v2/{TAXONOMY}", per_page=100)
+        answer = await self.fetch_json(url)
+        if not isinstance(answer, list):
+            return None
+        terms = []
+        for index, item in enumerate(answer):
+            try:
+                terms.append(read_term(item))
+            except Malformed as error:
+                self.evidence.malformed(url, item_label("term", index, item), error, entry=False)
+        return terms
+
+    def api_results(self, url: str, items: list[Any], names: dict[int, str]) -> Iterable[Any]:
+        for index, item in enumerate(items):
+            try:
+                practice = read_post(item, term_fields=(TAXONOMY,))
+                fields = _acf_fields(practice.fields.get("acf"))
+            except Malformed as error:
+                self.evidence.malformed(url, item_label("practice", index, item), error, entry=True)
                 continue
-            marker = practice.get("modified_gmt") or practice.get("modified")
-            marker = str(marker) if marker else None
-            link = str(practice.get("link") or "")
-            if isinstance(practice.get("acf"), dict):
+            marker = practice.marker
+            link = practice.link or ""
+            if fields is not None:
                 known = self.known.unchanged(link, marker)
                 if known is not None:
                     self.seen.add(known.stable_id)
                     yield self.page_seen(known, link, "citywatch/skipped_unchanged")
                     continue
-                record = self.api_record(practice, names)
+                record = self.api_record(practice, fields, names)
                 if record is not None:
                     record.listing_marker = marker
                     yield record
             elif link:  # ACF not shown in REST: the page has the fields
                 yield self.follow_detail(link, self.parse_practice, marker)
 
-    def api_record(self, practice: dict[str, Any], names: dict[int, str]) -> PageRecord | None:
-        stable_id = f"{self.name}:practice:{practice['id']}"
+    def api_record(
+        self, practice: WordPressPost, fields: dict[str, Any], names: dict[int, str]
+    ) -> PageRecord | None:
+        stable_id = f"{self.name}:practice:{practice.id}"
         if stable_id in self.seen:
             return None
         self.seen.add(stable_id)
-        fields: dict[str, Any] = practice["acf"]
-        universities = [
-            _text(u.get("nombre") if isinstance(u, dict) else u)
-            for u in fields.get("universidades") or []
-        ]
         documents = [
-            {"url": d.get("archivo"), "title": _text(d.get("titulo")), "type": "document"}
-            for d in fields.get("documentos") or []
-            if isinstance(d, dict) and d.get("archivo")
+            {"url": d["url"], "title": _text(d["title"]), "type": "document"}
+            for d in fields["documentos"]
         ]
-        sdgs = fields.get("ods") or []
         return self.practice_record(
             stable_id=stable_id,
-            url=str(practice.get("link") or ""),
-            canonical_url=practice.get("link"),
-            title=_rendered(practice.get("title")),
+            url=practice.link or "",
+            canonical_url=practice.link,
+            title=_text(practice.title),
             summary_html=_text(fields.get("resumen")),
-            body_html=_rendered(practice.get("content")),
+            body_html=_text(practice.content),
             # Local time, as the page shows it: the GMT date can be the next day.
-            published=_text(practice.get("date")),
-            updated=_text(practice.get("modified")),
+            published=practice.date,
+            updated=practice.modified,
             language=_text(fields.get("idioma")),
-            areas=[names[i] for i in practice.get(TAXONOMY) or [] if i in names],
+            areas=[names[i] for i in practice.term_ids[TAXONOMY] if i in names],
             government=_text(fields.get("gobierno_local")),
             government_type=_text(fields.get("tipo_gobierno_local")),
             city=_text(fields.get("ciudad")),
             country=_text(fields.get("pais")),
-            universities=[u for u in universities if u],
+            universities=[u for u in map(_text, fields["universidades"]) if u],
             year=_text(str(fields.get("anio") or "")),
             status=_text(fields.get("estado")),
-            sdgs=[str(n) for n in sdgs] if isinstance(sdgs, list) else [],
+            sdgs=fields["ods"],
             documents=documents,
-            wordpress_id=int(practice["id"]),
+            wordpress_id=practice.id,
             listing="rest_api",
         )
 
@@ -256,7 +279,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             yield seen
             return
         page, profile = response.selector, self.profile
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         wordpress_id = meta.wordpress_id or _id_from_classes(page)
         key = (
             str(wordpress_id)
@@ -389,10 +412,69 @@ def _personal(text: str) -> bool:
     return False
 
 
-def _rendered(field: Any) -> str | None:
-    if isinstance(field, dict):
-        field = field.get("rendered")
-    return _text(field)
+# ACF fields read from the REST API, by the kind of value each holds. ACF sends an empty
+# field as false, null or "" whatever its kind.
+_ACF_TEXT = ("resumen", "idioma", "gobierno_local", "tipo_gobierno_local", "ciudad", "pais",
+             "estado")  # fmt: skip
+_ACF_EMPTY = (None, False, "")
+
+
+def _acf_fields(acf: Any) -> dict[str, Any] | None:
+    """The practice's ACF fields, checked, empty ones None and lists read (universities as
+    names, documents as ``{"url", "title"}``, SDGs as text); None when the REST API does not
+    show them (absent, or an empty list: the field group is hidden from REST)."""
+    if acf is None or acf is False or acf == []:
+        return None
+    if not isinstance(acf, dict):
+        raise Malformed("acf", f"expected a JSON object, got {type(acf).__name__}")
+    fields = {name: None if _empty(value) else value for name, value in acf.items()}
+    for name in _ACF_TEXT:
+        optional_text(fields, name)
+    year = fields.get("anio")
+    if isinstance(year, bool) or not isinstance(year, int | str | None):
+        raise Malformed("acf.anio", f"expected a year, got {type(year).__name__}")
+    for name, read in (("universidades", _university), ("documentos", _document), ("ods", _sdg)):
+        values = fields.get(name) or []
+        if not isinstance(values, list) or len(values) > MAX_LIST:
+            raise Malformed(f"acf.{name}", f"expected a list of at most {MAX_LIST} values")
+        try:
+            fields[name] = [value for value in map(read, values) if value is not None]
+        except ValueError as error:
+            raise Malformed(f"acf.{name}", str(error)) from None
+    return fields
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == ""
+
+
+def _university(value: Any) -> str | None:
+    """A university: its name, or ACF's object with the name in ``nombre``."""
+    name = value.get("nombre") if isinstance(value, dict) else value
+    if _empty(name):
+        return None
+    if not isinstance(name, str):
+        raise ValueError(f"a university that is a {type(name).__name__}")
+    return name
+
+
+def _document(value: Any) -> dict[str, str | None] | None:
+    """A document: ``archivo`` (ACF's file field: the URL, or an object with it) and its
+    ``titulo``; None for one without a file."""
+    if not isinstance(value, dict):
+        raise ValueError(f"a document that is a {type(value).__name__}")
+    url = value.get("archivo")
+    url = url.get("url") if isinstance(url, dict) else url
+    title = value.get("titulo")
+    if not isinstance(url, str | None) or not (_empty(title) or isinstance(title, str)):
+        raise ValueError("a document whose file or title is not text")
+    return {"url": url, "title": None if _empty(title) else title} if url else None
+
+
+def _sdg(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"an SDG that is a {type(value).__name__}")
+    return str(value)
 
 
 def _text(value: Any) -> str | None:

@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 from crawler.base import GONE, CitywatchSpider
 from crawler.delta import page_key
 from crawler.items import PageRecord, PageSeen
-from crawler.structured import PageMetadata, page_metadata
+from crawler.structured import PageMetadata
 
 __all__ = ["BeyondTheOutbreakSpider"]
 
@@ -164,7 +164,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         if not self.profile.nodes(page, "session", "marker"):
             self.crawler.stats.inc_value("citywatch/pages_not_sessions")
             return  # a home, about or course page
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         self.titles[response.url] = self.profile.first(page, "session", "title")
         language = _base_language(meta.language or "")
         original = meta.alternates.get(self.primary_language)

@@ -38,7 +38,7 @@ from twisted.python.failure import Failure
 
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord, PageSeen
-from crawler.structured import PageMetadata, page_metadata
+from crawler.structured import PageMetadata
 
 __all__ = ["CitiesForGlobalHealthSpider"]
 
@@ -106,7 +106,7 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         )
 
     async def home_record(self, response: TextResponse) -> PageRecord:
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         counters = self.counters(response.selector)
         for kind, value in counters.items():
             self.crawler.stats.set_value(f"citywatch/source_stat/{kind}", value)
@@ -182,7 +182,7 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
             yield seen
             return
         page = response.selector
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         node_id = _node_id(meta, self.profile.first(page, "initiative", "node_id"))
         reached = [response.url, *response.meta.get("redirect_urls", []), *meta.alternates.values()]
         self.reached_paths.update(urlsplit(url).path for url in reached)

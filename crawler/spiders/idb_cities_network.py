@@ -34,7 +34,6 @@ from twisted.python.failure import Failure
 
 from crawler.base import GONE, CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import page_metadata
 
 __all__ = ["IdbCitiesNetworkSpider"]
 
@@ -241,7 +240,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
 
     async def versions_of(self, page: TextResponse) -> list[TextResponse]:
         """The page in every language it has, the primary language first."""
-        meta = page_metadata(page.selector, page.url)
+        meta = self.metadata(page)
         own = _base_language(meta.language or "")
         versions = [page]
         for code, url in sorted(meta.alternates.items()):
@@ -260,7 +259,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         translations: list[TextResponse],
         node_type: str | None = None,
     ) -> PageRecord:
-        meta = page_metadata(page.selector, page.url)
+        meta = self.metadata(page)
         node_id = self.node_id(page)
         sel, field = page.selector, self.profile.first
         record = PageRecord(
@@ -296,7 +295,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
                     "language": _language(version),
                     "url": version.url,
                     "title": field(version.selector, "detail", "title")
-                    or page_metadata(version.selector, version.url).title,
+                    or self.metadata(version).title,
                 }
             )
         return record
@@ -315,7 +314,7 @@ def _event_date(page: TextResponse) -> str | None:
     for script in page.css("script[type='application/ld+json']::text").getall():
         try:
             document = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         graph = document.get("@graph", [document]) if isinstance(document, dict) else document
         for node in graph if isinstance(graph, list) else []:

@@ -10,6 +10,7 @@ from scrapy.http import Response, TextResponse
 from crawler.delta import TRANSLATION_MARKER, KnownPages, page_key
 from crawler.paging import pages_ahead
 from crawler.sitemaps import Download, read_sitemaps
+from tests.helpers import site_evidence
 
 
 def test_page_key_ignores_host_scheme_fragment_and_argument_order() -> None:
@@ -72,21 +73,21 @@ def test_sitemaps_named_in_robots_txt_are_read_through_indexes_and_gzip() -> Non
             "https://a.org/post-sitemap.xml.gz": gzip.compress(POSTS),
         }
     )
-    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt"))
+    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence()))
     assert found == {"https://a.org/p/1/": "2020-05-01T10:00:00+00:00"}
     assert "https://elsewhere.org/sitemap.xml" not in requested  # another host: not followed
 
 
 def test_without_robots_sitemap_lines_the_usual_places_are_tried() -> None:
     download, requested = serve({"https://a.org/sitemap.xml": POSTS})
-    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt"))
+    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence()))
     assert found == {"https://a.org/p/1/": "2020-05-01T10:00:00+00:00"}
     assert requested[-1] == "https://a.org/sitemap.xml"
 
 
 def test_a_sitemap_that_is_not_xml_gives_no_lastmod() -> None:
     download, _ = serve({"https://a.org/wp-sitemap.xml": b"<html><body>Not found</body></html>"})
-    assert asyncio.run(read_sitemaps(download, "https://a.org/robots.txt")) == {}
+    assert asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence())) == {}
 
 
 def test_pager_links_give_every_page_up_to_the_last() -> None:
