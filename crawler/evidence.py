@@ -55,19 +55,31 @@ class SiteEvidence:
         self.logger.warning("malformed item dropped: %s, %s: %s", url, item, error)
 
     def bound_exceeded(
-        self, bound: str, limit: int, url: str, reason: str, announced: int | None = None
+        self,
+        kind: str,
+        url: str,
+        reason: str,
+        *,
+        bound: str | None = None,
+        limit: int | None = None,
+        announced: int | None = None,
     ) -> None:
-        """A bound reached (``bound``: the setting or constant, ``limit``: its value) at
-        ``url``; ``announced``: the count the site claimed, if that was the trouble."""
-        if (bound, url) in self.bounds_noted:
+        """A site made the crawl reach a bound at ``url``: ``kind`` says which (listing_pages,
+        announced_count, looping_pager, sitemaps...), ``bound`` and ``limit`` name the setting
+        or constant and its value, ``announced`` the count the site claimed, if it claimed one.
+        Each kind and URL is noted once."""
+        if (kind, url) in self.bounds_noted:
             return
-        self.bounds_noted.add((bound, url))
+        self.bounds_noted.add((kind, url))
         self.stats.inc_value(BOUNDS_EXCEEDED)
-        evidence = {"bound": bound, "limit": limit, "url": url, "reason": reason}
+        evidence: dict[str, Any] = {"kind": kind, "url": url, "reason": reason}
+        if bound is not None:
+            evidence.update(bound=bound, limit=limit)
         if announced is not None:
             evidence["announced"] = announced
         self._sample(BOUND_EVIDENCE, evidence)
-        self.logger.error("bound exceeded: %s: %s (%s = %d)", url, reason, bound, limit)
+        named = f" ({bound} = {limit})" if bound is not None else ""
+        self.logger.error("bound exceeded at %s: %s%s", url, reason, named)
 
     def limits(self, **limits: int) -> None:
         """Record the bounds the crawl runs with, for the alarms to name them."""

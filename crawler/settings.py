@@ -14,6 +14,8 @@ ADDONS = {"pipeline.addon.CitywatchAddon": 0}
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
+    # crawl.max_listing_pages: a listing page past it is refused before anything else.
+    "crawler.middlewares.listing_bound.ListingBound": 60,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.listing_marker.ListingMarkerMiddleware": 950,

@@ -20,11 +20,21 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.evidence import SiteEvidence
 from crawler.json_fields import Malformed
 
-__all__ = ["Download", "read_sitemaps", "sitemap_entry"]
+__all__ = [
+    "MAX_SITEMAPS",
+    "MAX_SITEMAP_URLS",
+    "MAX_URLS_PER_SITEMAP",
+    "Download",
+    "read_sitemaps",
+    "sitemap_entry",
+]
 
 FALLBACK_PATHS = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
+# Bounds on what a site's sitemaps may make us read; reaching one is noted as a bound exceeded.
 MAX_SITEMAPS = 200  # an index naming more is not a sitemap we trust to be finite
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the protocol's own limit for one sitemap
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the protocol's own limits for one sitemap
+MAX_URLS_PER_SITEMAP = 50_000
+MAX_SITEMAP_URLS = 500_000  # dated pages kept, all sitemaps together (about 100 MB)
 
 # W3C Datetime, as the sitemap protocol has it: a year, a date, or a date and time.
 _W3C_DATETIME = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?)?)?")
@@ -68,23 +78,44 @@ async def _walk(
 ) -> dict[str, str]:
     queue, done = list(roots), set[str]()
     lastmods: dict[str, str] = {}
-    while queue and len(done) < MAX_SITEMAPS:
+    while queue:
         url = queue.pop(0)
         if url in done or urlsplit(url).netloc != host:
             continue
         done.add(url)
         sitemap = await _sitemap(download, url)
         for index, entry in enumerate(sitemap or ()):
+            limit = _limit_reached(index, len(lastmods))
+            if limit is not None:
+                evidence.bound_exceeded(
+                    "sitemap_urls", url, f"the sitemaps list more than {limit} URLs",
+                    bound="sitemap URLs read", limit=limit,
+                )  # fmt: skip
+                break
             try:
                 loc, lastmod = sitemap_entry(entry)
             except Malformed as error:
                 evidence.malformed(url, f"entry {index}", error, entry=False)
                 continue
-            if sitemap is not None and sitemap.type == "sitemapindex":
+            if sitemap is not None and sitemap.type != "sitemapindex":
+                if lastmod:
+                    lastmods[loc] = lastmod
+            elif len(done) + len(queue) < MAX_SITEMAPS:
                 queue.append(loc)
-            elif lastmod:
-                lastmods[loc] = lastmod
+            else:
+                evidence.bound_exceeded(
+                    "sitemaps", url, f"the sitemaps name more than {MAX_SITEMAPS} sitemaps",
+                    bound="sitemaps per site", limit=MAX_SITEMAPS,
+                )  # fmt: skip
+                break
     return lastmods
+
+
+def _limit_reached(index: int, kept: int) -> int | None:
+    """The bound reached before a sitemap's entry ``index``, with ``kept`` URLs dated so far."""
+    if index == MAX_URLS_PER_SITEMAP:
+        return MAX_URLS_PER_SITEMAP
+    return MAX_SITEMAP_URLS if kept == MAX_SITEMAP_URLS else None
 
 
 async def _sitemap(download: Download, url: str) -> Sitemap | None:

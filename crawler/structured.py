@@ -46,7 +46,7 @@ class PageMetadata:
     def wordpress_id(self) -> int | None:
         """The post id WordPress exposes in the shortlink or the JSON alternate."""
         for url in (self.shortlink, self.json_alternate):
-            match = re.search(r"[?&]p=(\d+)|/wp/v2/(?:posts|pages)/(\d+)", url or "")
+            match = re.search(r"[?&]p=(\d{1,18})\b|/wp/v2/(?:posts|pages)/(\d{1,18})\b", url or "")
             if match:
                 return int(match.group(1) or match.group(2))
         return None

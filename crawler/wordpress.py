@@ -30,11 +30,11 @@ __all__ = [
     "Term",
     "WordPressPost",
     "api_url",
+    "header_count",
     "item_label",
     "json_body",
     "read_post",
     "read_term",
-    "total_pages",
 ]
 
 MAX_PER_PAGE = 100  # WordPress refuses per_page above 100 with rest_invalid_param
@@ -59,10 +59,14 @@ def json_body(response: Response) -> Any | None:
         return None
 
 
-def total_pages(response: Response) -> int | None:
-    """X-WP-TotalPages; None when the header is missing (some proxies and caches drop it)."""
-    value = (response.headers.get(b"X-WP-TotalPages") or b"").decode("latin-1").strip()
-    return int(value) if value.isdigit() else None
+def header_count(response: Response, name: str) -> int | None:
+    """A count the answer announces (X-WP-TotalPages, X-WP-Total); None when the header is
+    missing (some proxies and caches drop it) or no number. More than 9 digits is taken as
+    10**9: above any bound, and int() refuses thousands of digits."""
+    value = (response.headers.get(name.encode()) or b"").decode("latin-1").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return int(value) if len(value) <= 9 else 10**9
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from crawler.evidence import MALFORMED, MALFORMED_ENTRIES, MALFORMED_SAMPLES
+from crawler.evidence import (
+    BOUND_EVIDENCE,
+    BOUND_LIMIT,
+    BOUNDS_EXCEEDED,
+    MALFORMED,
+    MALFORMED_ENTRIES,
+    MALFORMED_SAMPLES,
+)
 
 __all__ = ["Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
 
@@ -38,7 +46,7 @@ class AlarmThresholds:
 @dataclass(frozen=True, slots=True)
 class Alarm:
     # zero_records, record_count_drop, field_coverage, malformed_items, http_error_rate,
-    # crawl_not_finished
+    # bound_exceeded, crawl_not_finished
     kind: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
@@ -107,6 +115,7 @@ def evaluate_alarms(
                 {"errors": errors, "requests": requests, "rate": round(errors / requests, 3)},
             )
         )
+    alarms += _bound_alarms(stats, reason)
     if reason != "finished" or stats.get("citywatch/listing_failures"):
         alarms.append(
             Alarm(
@@ -176,6 +185,38 @@ def _malformed_alarms(
             },
         )
     ]
+
+
+def _bound_alarms(stats: dict[str, Any], reason: str) -> list[Alarm]:
+    """The site made the crawl reach a bound (see crawler.evidence): pages that never end or
+    loop, a count announced beyond belief, more sitemaps than read, or ``crawl.max_pages``
+    responses. One alarm per kind of bound, naming the site, the bound and the evidence."""
+    cases = list(stats.get(BOUND_EVIDENCE, []))
+    if reason == "closespider_pagecount":
+        limit = stats.get(BOUND_LIMIT + "max_pages")
+        reason_text = f"the crawl stopped after {limit} responses"
+        cases.append(
+            {"kind": "max_pages", "url": None, "bound": "crawl.max_pages", "limit": limit,
+             "reason": reason_text}
+        )  # fmt: skip
+    alarms = []
+    for kind in dict.fromkeys(case["kind"] for case in cases):
+        of_kind = [case for case in cases if case["kind"] == kind]
+        first = of_kind[0]
+        site = f"{urlsplit(first['url']).netloc}: " if first["url"] else ""
+        bound = f" ({first['bound']} = {first['limit']})" if first.get("bound") else ""
+        alarms.append(
+            Alarm(
+                "bound_exceeded",
+                f"{site}{first['reason']}{bound}",
+                {
+                    **first,
+                    "exceeded": max(int(stats.get(BOUNDS_EXCEEDED, 0)), len(cases)),
+                    "sample_urls": [case["url"] for case in of_kind if case["url"]],
+                },
+            )
+        )
+    return alarms
 
 
 def _error_count(stats: dict[str, Any]) -> int:

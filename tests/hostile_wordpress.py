@@ -1,13 +1,15 @@
-"""A WordPress that serves what a test hands it, for the Mercociudades spider to crawl.
+"""WordPress sites that serve what a test hands them, for the Mercociudades spider to crawl.
 
-The replicas are well-behaved sites; this one is not. Its posts are raw JSON, so a test can hand
-it a post whose id is not a number or whose title is a list; it announces the page count a test
-chooses (``X-WP-TotalPages: 999999``), answers pages past its end as told, and with
-``endless=True`` makes up a full page of new posts for every page number asked. Text may carry
-control characters: every page is served as given.
+The replicas are well-behaved sites; these are not. `HostileWordPress` serves its posts as raw
+JSON, so a test can hand it a post whose id is not a number or whose title is a list; it
+announces the page count a test chooses (``X-WP-TotalPages: 999999``), answers pages past its
+end as told, and with ``endless=True`` makes up a full page of new posts for every page number
+asked. Text may carry control characters: every page is served as given. `EndlessArchive` is a
+site without the REST API whose HTML archive never ends: every page lists ten new posts and
+links the next page.
 
-Plug it into `pipeline.replicas.server.ReplicaServer` (it is a `Site`); the section's start URL is
-``server.base_url + SECTION``.
+Plug them into `pipeline.replicas.server.ReplicaServer` (each is a `Site`); the section's start
+URL is ``server.base_url + SECTION``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pipeline.replicas.server import Response
 
-__all__ = ["SECTION", "HostileWordPress", "post_json"]
+__all__ = ["SECTION", "EndlessArchive", "HostileWordPress", "post_json"]
 
 SECTION = "/covid-19/"
 CATEGORY_ID = 47
@@ -105,6 +107,41 @@ class HostileWordPress:
             ("X-WP-TotalPages", str(announced)),
         ]
         return Response(200, headers, json.dumps(posts).encode())
+
+
+class EndlessArchive:
+    """An archive (``SECTION``, ``SECTION + "page/N/"``) with ten new posts on every page and a
+    link to the next page, whatever N; each post's page (``/p/ID/``) answers."""
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], state: int) -> Response:
+        path = urlsplit(target).path
+        if path == SECTION or path.startswith(SECTION + "page/"):
+            number = path.removeprefix(SECTION + "page/").strip("/")
+            return _html(_archive_page(int(number) if number.isdigit() else 1))
+        if path.startswith("/p/") and path.strip("/").split("/")[-1].isdigit():
+            return _html(_post_page(int(path.strip("/").split("/")[-1])))
+        return Response(404, [("Content-Type", HTML)], b"<html><body>Not found</body></html>")
+
+
+def _archive_page(number: int) -> str:
+    entries = "".join(
+        f'<article class="post type-post"><h2 class="entry-title">'
+        f'<a href="/p/{post_id}/">Plan {post_id}</a></h2></article>'
+        for post_id in range(number * 10, number * 10 + 10)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="es"><head><title>COVID-19 - Página {number}</title>
+<link rel="next" href="{SECTION}page/{number + 1}/"></head>
+<body class="archive category"><h1 class="page-title">COVID-19</h1>{entries}</body></html>"""
+
+
+def _post_page(post_id: int) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="es"><head><title>Plan {post_id}</title></head><body class="single postid-{post_id}">
+<article class="post type-post"><h1 class="entry-title">Plan {post_id}</h1>
+<time class="entry-date published" datetime="2020-04-15T10:30:00-03:00">15/04/2020</time>
+<div class="entry-content"><p>Texto del plan {post_id} de la ciudad.</p></div></article>
+</body></html>"""
 
 
 def _absolute(post: Any, base: str) -> Any:

@@ -29,9 +29,11 @@ from bs4 import BeautifulSoup, Tag
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from crawler.acf import acf_fields
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.json_fields import Malformed, optional_text
+from crawler.json_fields import Malformed
+from crawler.paging import NumberedWalk
 from crawler.wordpress import (
     MAX_PER_PAGE,
     Term,
@@ -41,7 +43,6 @@ from crawler.wordpress import (
     json_body,
     read_post,
     read_term,
-    total_pages,
 )
 
 __all__ = ["BankOfBestPracticesSpider", "without_personal_data"]
@@ -60,7 +61,6 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # a year range ("2014-2018") and amounts ("12.000") are not phones.
 PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?)?(?:\(\d{2,5}\)\s?)?\d{2,5}(?:[\s-]\d{3,4}){1,2}\b")
 YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[\s-]+(?:19|20)\d\d$")
-MAX_LIST = 100  # universities, documents or SDGs of one practice: more is no practice
 BLOCKS = ("p", "li", "dd", "dt", "td", "th", "address", "blockquote", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -123,29 +123,30 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
         results: list[Any] = list(self.api_results(first.url, practices, names))
-        pages = total_pages(first)
-        if pages is None:  # no X-WP-TotalPages: walk until a short page (or WordPress's 400)
-            pages = 2 if len(practices) == MAX_PER_PAGE else 1
-            open_ended = True
-        else:
-            open_ended = False
-        for page in range(2, pages + 1):
-            results.append(
-                Request(
-                    self.collection_url(api_root, area_id, page),
-                    callback=self.parse_api_page,
-                    errback=self.listing_failed,
-                    cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
-                               "page": page, "open_ended": open_ended},
-                    meta={"citywatch_listing": True,
-                          "handle_httpstatus_list": [400] if open_ended else []},
-                )
-            )  # fmt: skip
+        walk, pages = self.rest_walk(first, practices)
+        results += [self.api_page_request(api_root, area_id, names, n, walk) for n in pages]
         return results
 
     def collection_url(self, api_root: str, area_id: int | None, page: int) -> str:
         return api_url(
             api_root, f"wp/v2/{POST_TYPE}", per_page=MAX_PER_PAGE, page=page, **{TAXONOMY: area_id}
+        )
+
+    def api_page_request(
+        self,
+        api_root: str,
+        area_id: int | None,
+        names: dict[int, str],
+        page: int,
+        walk: NumberedWalk,
+    ) -> Request:
+        return Request(
+            self.collection_url(api_root, area_id, page),
+            callback=self.parse_api_page,
+            errback=self.listing_failed,
+            cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names, "walk": walk},
+            # WordPress answers a page past the end with a 400: the walk ends there.
+            meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
         )
 
     async def parse_api_page(
@@ -154,26 +155,20 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         api_root: str,
         area_id: int | None,
         names: dict[int, str],
-        page: int,
-        open_ended: bool,
+        walk: NumberedWalk,
     ) -> AsyncIterator[Any]:
-        if open_ended and response.status == 400:
-            return  # rest_post_invalid_page_number: the previous page was the last
+        if response.status == 400:  # rest_post_invalid_page_number: the previous page was the last
+            walk.end()
+            return
         practices = json_body(response)
         if not isinstance(practices, list):
+            walk.end()
             self.listing_broken(response.url, "REST API page is not a JSON list of practices")
             return
         for item_or_request in self.api_results(response.url, practices, names):
             yield item_or_request
-        if open_ended and len(practices) == MAX_PER_PAGE:
-            yield Request(
-                self.collection_url(api_root, area_id, page + 1),
-                callback=self.parse_api_page,
-                errback=self.listing_failed,
-                cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
-                           "page": page + 1, "open_ended": True},
-                meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
-            )  # fmt: skip
+        for page in self.rest_pages_after(walk, response, practices):
+            yield self.api_page_request(api_root, area_id, names, page, walk)
 
     async def area_terms(self, api_root: str) -> list[Term] | None:
         """The thematic areas (a malformed one dropped); None when the API has none."""
@@ -193,7 +188,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         for index, item in enumerate(items):
             try:
                 practice = read_post(item, term_fields=(TAXONOMY,))
-                fields = _acf_fields(practice.fields.get("acf"))
+                fields = acf_fields(practice.fields.get("acf"))
             except Malformed as error:
                 self.evidence.malformed(url, item_label("practice", index, item), error, entry=True)
                 continue
@@ -258,19 +253,17 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries:
             self.listing_broken(response.url, "archive page lists no practices (selector profile?)")
-        for entry in entries:
-            href = self.profile.first(entry, "listing", "entry_url")
-            if href:
-                yield self.follow_detail(response.urljoin(href), self.parse_practice)
+        urls = [
+            response.urljoin(href)
+            for entry in entries
+            if (href := self.profile.first(entry, "listing", "entry_url"))
+        ]
+        for url in urls:
+            yield self.follow_detail(url, self.parse_practice)
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, urls):
             for url in self.next_listing_pages(response, next_page):
-                yield Request(
-                    url,
-                    callback=self.parse_archive,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
-                )
+                yield self.follow_listing(response, url, self.parse_archive)
 
     async def parse_practice(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
@@ -412,71 +405,6 @@ def _personal(text: str) -> bool:
     return False
 
 
-# ACF fields read from the REST API, by the kind of value each holds. ACF sends an empty
-# field as false, null or "" whatever its kind.
-_ACF_TEXT = ("resumen", "idioma", "gobierno_local", "tipo_gobierno_local", "ciudad", "pais",
-             "estado")  # fmt: skip
-_ACF_EMPTY = (None, False, "")
-
-
-def _acf_fields(acf: Any) -> dict[str, Any] | None:
-    """The practice's ACF fields, checked, empty ones None and lists read (universities as
-    names, documents as ``{"url", "title"}``, SDGs as text); None when the REST API does not
-    show them (absent, or an empty list: the field group is hidden from REST)."""
-    if acf is None or acf is False or acf == []:
-        return None
-    if not isinstance(acf, dict):
-        raise Malformed("acf", f"expected a JSON object, got {type(acf).__name__}")
-    fields = {name: None if _empty(value) else value for name, value in acf.items()}
-    for name in _ACF_TEXT:
-        optional_text(fields, name)
-    year = fields.get("anio")
-    if isinstance(year, bool) or not isinstance(year, int | str | None):
-        raise Malformed("acf.anio", f"expected a year, got {type(year).__name__}")
-    for name, read in (("universidades", _university), ("documentos", _document), ("ods", _sdg)):
-        values = fields.get(name) or []
-        if not isinstance(values, list) or len(values) > MAX_LIST:
-            raise Malformed(f"acf.{name}", f"expected a list of at most {MAX_LIST} values")
-        try:
-            fields[name] = [value for value in map(read, values) if value is not None]
-        except ValueError as error:
-            raise Malformed(f"acf.{name}", str(error)) from None
-    return fields
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value is False or value == ""
-
-
-def _university(value: Any) -> str | None:
-    """A university: its name, or ACF's object with the name in ``nombre``."""
-    name = value.get("nombre") if isinstance(value, dict) else value
-    if _empty(name):
-        return None
-    if not isinstance(name, str):
-        raise ValueError(f"a university that is a {type(name).__name__}")
-    return name
-
-
-def _document(value: Any) -> dict[str, str | None] | None:
-    """A document: ``archivo`` (ACF's file field: the URL, or an object with it) and its
-    ``titulo``; None for one without a file."""
-    if not isinstance(value, dict):
-        raise ValueError(f"a document that is a {type(value).__name__}")
-    url = value.get("archivo")
-    url = url.get("url") if isinstance(url, dict) else url
-    title = value.get("titulo")
-    if not isinstance(url, str | None) or not (_empty(title) or isinstance(title, str)):
-        raise ValueError("a document whose file or title is not text")
-    return {"url": url, "title": None if _empty(title) else title} if url else None
-
-
-def _sdg(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"an SDG that is a {type(value).__name__}")
-    return str(value)
-
-
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -520,5 +448,5 @@ def _slug(url: str) -> str:
 
 def _id_from_classes(page: Any) -> int | None:
     classes = " ".join(page.xpath("//body/@class | //article/@id").getall())
-    match = re.search(r"\bpostid-(\d+)|\bpost-(\d+)\b", classes)
+    match = re.search(r"\bpostid-(\d{1,18})\b|\bpost-(\d{1,18})\b", classes)
     return int(match.group(1) or match.group(2)) if match else None

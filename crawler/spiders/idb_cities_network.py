@@ -200,9 +200,12 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries and not self.profile.nodes(response.selector, "listing", "empty"):
             self.listing_broken(response.url, "listing page lists nothing (selector profile?)")
+        listed = []
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             node_id = self.profile.first(entry, "listing", "entry_id")
+            if href:
+                listed.append(response.urljoin(href))
             if not href or (node_id and node_id in self.listed_nodes):
                 continue  # the other language's listing already named this node
             if node_id:
@@ -211,9 +214,11 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
                 response.urljoin(href), self.parse_detail, cb_kwargs={"kind": kind}
             )
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, listed):
             for url in self.next_listing_pages(response, next_page):
-                yield self.listing_request(url, kind)
+                yield self.follow_listing(
+                    response, url, self.parse_listing, cb_kwargs={"kind": kind}
+                )
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -234,9 +239,14 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         yield self.record_from(versions[0], record_kind, versions[1:], node_type)
 
     def node_id(self, page: TextResponse) -> str | None:
+        """Drupal's node id (digits, at most 18: a database key), from the shortlink or the
+        page's markup; None when neither has one."""
         shortlink = page.css("link[rel=shortlink]::attr(href)").get() or ""
-        match = re.search(r"/node/(\d+)", shortlink)
-        return match.group(1) if match else self.profile.first(page.selector, "detail", "node_id")
+        match = re.search(r"/node/(\d{1,18})(?!\d)", shortlink)
+        marked = (self.profile.first(page.selector, "detail", "node_id") or "").strip()
+        if match:
+            return match.group(1)
+        return marked if re.fullmatch(r"\d{1,18}", marked) else None
 
     async def versions_of(self, page: TextResponse) -> list[TextResponse]:
         """The page in every language it has, the primary language first."""

@@ -26,6 +26,7 @@ from scrapy.http import Response, TextResponse
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
 from crawler.json_fields import Malformed
+from crawler.paging import NumberedWalk
 from crawler.structured import PageMetadata
 from crawler.wordpress import (
     MAX_PER_PAGE,
@@ -35,7 +36,6 @@ from crawler.wordpress import (
     json_body,
     read_post,
     read_term,
-    total_pages,
 )
 
 __all__ = ["MercociudadesCovidSpider"]
@@ -123,15 +123,8 @@ class MercociudadesCovidSpider(CitywatchSpider):
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
         results: list[Any] = await self.records_from_page(api_root, first_url, posts)
-        pages = total_pages(first_page)
-        if pages is None:  # no X-WP-TotalPages (a proxy dropped it): walk until a short page
-            if len(posts) == MAX_PER_PAGE:
-                results.append(self.api_page_request(api_root, category_id, 2, open_ended=True))
-            return results
-        results += [
-            self.api_page_request(api_root, category_id, page, open_ended=False)
-            for page in range(2, pages + 1)
-        ]
+        walk, pages = self.rest_walk(first_page, posts)
+        results += [self.api_page_request(api_root, category_id, page, walk) for page in pages]
         return results
 
     def posts_url(self, api_root: str, category_id: int, page: int) -> str:
@@ -145,35 +138,32 @@ class MercociudadesCovidSpider(CitywatchSpider):
         )
 
     def api_page_request(
-        self, api_root: str, category_id: int, page: int, *, open_ended: bool
+        self, api_root: str, category_id: int, page: int, walk: NumberedWalk
     ) -> Request:
         return Request(
             self.posts_url(api_root, category_id, page),
             callback=self.parse_api_page,
             errback=self.listing_failed,
-            cb_kwargs={
-                "api_root": api_root,
-                "category_id": category_id,
-                "page": page,
-                "open_ended": open_ended,
-            },
-            # Walking without a page count, WordPress ends the walk with a 400.
-            meta={"citywatch_listing": True, "handle_httpstatus_list": [400] if open_ended else []},
+            cb_kwargs={"api_root": api_root, "category_id": category_id, "walk": walk},
+            # WordPress answers a page past the end with a 400: the walk ends there.
+            meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
         )
 
     async def parse_api_page(
-        self, response: Response, api_root: str, category_id: int, page: int, open_ended: bool
+        self, response: Response, api_root: str, category_id: int, walk: NumberedWalk
     ) -> AsyncIterator[Any]:
-        if open_ended and response.status == 400:
-            return  # rest_post_invalid_page_number: the previous page was the last
+        if response.status == 400:  # rest_post_invalid_page_number: the previous page was the last
+            walk.end()
+            return
         posts = json_body(response)
         if not isinstance(posts, list):
+            walk.end()
             self.listing_broken(response.url, "REST API page is not a JSON list of posts")
             return
         for record in await self.records_from_page(api_root, response.url, posts):
             yield record
-        if open_ended and len(posts) == MAX_PER_PAGE:
-            yield self.api_page_request(api_root, category_id, page + 1, open_ended=True)
+        for page in self.rest_pages_after(walk, response, posts):
+            yield self.api_page_request(api_root, category_id, page, walk)
 
     async def category_id(self, api_root: str, slug: str) -> int | None:
         """The id of the category ``slug``; None (read the HTML archives) if the API has none."""
@@ -318,19 +308,17 @@ class MercociudadesCovidSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries:
             self.listing_broken(response.url, "archive page lists no posts (selector profile?)")
-        for entry in entries:
-            href = self.profile.first(entry, "listing", "entry_url")
-            if href:
-                yield self.follow_detail(response.urljoin(href), self.parse_post)
+        urls = [
+            response.urljoin(href)
+            for entry in entries
+            if (href := self.profile.first(entry, "listing", "entry_url"))
+        ]
+        for url in urls:
+            yield self.follow_detail(url, self.parse_post)
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, urls):
             for url in self.next_listing_pages(response, next_page):
-                yield Request(
-                    url,
-                    callback=self.parse_archive,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
-                )
+                yield self.follow_listing(response, url, self.parse_archive)
 
     async def parse_post(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
@@ -420,11 +408,11 @@ def _last_segment(url: str) -> str:
 
 
 def _category_id(json_alternate: str | None) -> int | None:
-    match = re.search(r"/wp/v2/categories/(\d+)", json_alternate or "")
+    match = re.search(r"/wp/v2/categories/(\d{1,18})\b", json_alternate or "")
     return int(match.group(1)) if match else None
 
 
 def _post_id_from_classes(page: Any) -> int | None:
     classes = " ".join(page.xpath("//body/@class | //article/@id | //article/@class").getall())
-    match = re.search(r"\bpostid-(\d+)|\bpost-(\d+)\b", classes)
+    match = re.search(r"\bpostid-(\d{1,18})\b|\bpost-(\d{1,18})\b", classes)
     return int(match.group(1) or match.group(2)) if match else None

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from parsel import Selector
 
+from crawler.acf import acf_fields
 from crawler.json_fields import Malformed
 from crawler.sitemaps import sitemap_entry
-from crawler.spiders.bank_of_best_practices import _acf_fields
 from crawler.structured import page_metadata
 from crawler.wordpress import read_post, read_term
 from pipeline.replicas.server import ReplicaServer
@@ -155,7 +155,7 @@ def test_read_term_names_the_malformed_field(item: Any, field: str) -> None:
     ("acf", "field"),
     [
         ("texto", "acf"),
-        ({"ciudad": ["Rosario"]}, "ciudad"),
+        ({"ciudad": ["Rosario"]}, "acf.ciudad"),
         ({"anio": 2020.5}, "acf.anio"),
         ({"universidades": "UNR"}, "acf.universidades"),
         ({"universidades": [{"nombre": 3}]}, "acf.universidades"),
@@ -165,12 +165,12 @@ def test_read_term_names_the_malformed_field(item: Any, field: str) -> None:
 )
 def test_acf_fields_name_the_malformed_field(acf: Any, field: str) -> None:
     with pytest.raises(Malformed) as raised:
-        _acf_fields(acf)
+        acf_fields(acf)
     assert raised.value.field == field
 
 
 def test_acf_fields_read_what_acf_sends_for_empty_and_file_fields() -> None:
-    fields = _acf_fields(
+    fields = acf_fields(
         {
             "ciudad": "Rosario",
             "resumen": False,
@@ -185,7 +185,7 @@ def test_acf_fields_read_what_acf_sends_for_empty_and_file_fields() -> None:
     assert fields["universidades"] == ["UNR", "UNL"]
     assert fields["documentos"] == [{"url": "https://a.org/p.pdf", "title": None}]
     assert fields["ods"] == []
-    assert _acf_fields([]) is None and _acf_fields(None) is None
+    assert acf_fields([]) is None and acf_fields(None) is None
 
 
 def test_a_malformed_json_ld_node_is_not_read_and_is_reported() -> None:
