@@ -153,7 +153,7 @@ class CitywatchSpider(Spider):
             self.evidence.bound_exceeded(
                 "looping_pager",
                 response.url,
-                f"{response.url} lists only entries already listed: its pager loops",
+                "a listing page lists only entries already listed: its pager loops",
             )
         return False
 
@@ -217,7 +217,7 @@ class CitywatchSpider(Spider):
             self.evidence.bound_exceeded(
                 "looping_pager",
                 response.url,
-                f"{response.url} lists only items already listed: its pages loop",
+                "a page of the API lists only items already listed: its pages loop",
             )
         return pages
 
