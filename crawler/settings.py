@@ -23,6 +23,8 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.PublicAddressResolver"
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100) so that not even robots.txt is fetched from a refused host.
     "crawler.middlewares.private_network.PrivateNetworkGuard": 50,
+    # crawl.max_listing_pages: a listing page past it is refused before anything else.
+    "crawler.middlewares.listing_bound.ListingBound": 60,
     # Just before HttpCompressionMiddleware (590): a link check decodes only what it reads.
     "crawler.middlewares.decoded_prefix.DecodedPrefixMiddleware": 595,
     # Beside DownloaderStats (850): it sees the failures the HTTP-error-rate alarm counts.

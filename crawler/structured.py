@@ -2,6 +2,8 @@
 
 CMSs put their most reliable facts here (Yoast's JSON-LD graph, article:published_time, the
 canonical URL, hreflang alternates), so spiders read this before any theme-dependent selector.
+A JSON-LD node whose fields hold what they cannot (a ``@type`` that is an object, a date that is
+a number) is not read; `PageMetadata.malformed` says which, for the spider to report.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
+
+from crawler.json_fields import Malformed
 
 __all__ = ["PageMetadata", "page_metadata"]
 
@@ -36,12 +40,13 @@ class PageMetadata:
     keywords: list[str] = field(default_factory=list)
     alternates: dict[str, str] = field(default_factory=dict)  # hreflang -> absolute URL
     json_ld_type: str | None = None
+    malformed: list[tuple[str, Malformed]] = field(default_factory=list)  # (which node, why)
 
     @property
     def wordpress_id(self) -> int | None:
         """The post id WordPress exposes in the shortlink or the JSON alternate."""
         for url in (self.shortlink, self.json_alternate):
-            match = re.search(r"[?&]p=(\d+)|/wp/v2/(?:posts|pages)/(\d+)", url or "")
+            match = re.search(r"[?&]p=(\d{1,18})\b|/wp/v2/(?:posts|pages)/(\d{1,18})\b", url or "")
             if match:
                 return int(match.group(1) or match.group(2))
         return None
@@ -84,16 +89,19 @@ def _og(html: Selector, prop: str) -> str | None:
 
 
 def _read_json_ld(html: Selector, meta: PageMetadata) -> None:
-    for script in html.css("script[type='application/ld+json']::text").getall():
+    for number, script in enumerate(html.css("script[type='application/ld+json']::text").getall()):
         if len(script) > _MAX_JSON_LD_BYTES:
             continue
         try:
             document = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON; nested deeper than Python recurses
             continue
-        for node in _nodes(document):
-            types = node.get("@type")
-            types = set(types) if isinstance(types, list) else {types}
+        for index, node in enumerate(_nodes(document)):
+            try:
+                types = _checked_types(node)
+            except Malformed as error:
+                meta.malformed.append((f"JSON-LD script {number} node {index}", error))
+                continue
             if not types & _ARTICLE_TYPES:
                 continue
             # An Article beats the WebPage around it; keep the first Article found.
@@ -108,14 +116,34 @@ def _read_json_ld(html: Selector, meta: PageMetadata) -> None:
             meta.keywords = _strings(node.get("keywords")) or meta.keywords
 
 
+def _checked_types(node: dict[str, Any]) -> set[str]:
+    """The node's types, once the fields read from an article are seen to hold text."""
+    types = node.get("@type")
+    types = types if isinstance(types, list) else [types]
+    if not all(isinstance(t, str) for t in types if t is not None):
+        raise Malformed("@type", "expected text or a list of texts")
+    # Dates as text, whatever their format: pipeline.dates reads what sites write.
+    for name in ("headline", "name", "datePublished", "dateModified"):
+        if name in node and not isinstance(node[name], str | type(None)):
+            raise Malformed(name, f"expected text, got {type(node[name]).__name__}")
+    return {t for t in types if t is not None}
+
+
 def _nodes(document: Any) -> list[dict[str, Any]]:
-    if isinstance(document, list):
-        return [n for item in document for n in _nodes(item)]
-    if isinstance(document, dict):
-        if "@graph" in document:
-            return _nodes(document["@graph"])
-        return [document]
-    return []
+    """The nodes of a JSON-LD document (lists and ``@graph`` opened), in document order;
+    iterative, so that nesting cannot exhaust the stack."""
+    nodes: list[dict[str, Any]] = []
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            if "@graph" in value:
+                stack.append(value["@graph"])
+            else:
+                nodes.append(value)
+    return nodes
 
 
 def _text(value: Any) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import make_url
 
 from crawler.delta import KNOWN_PAGES_SETTING
+from crawler.middlewares.listing_bound import MAX_LISTING_PAGES_SETTING
 from pipeline.config import LINK_CHECK_SPIDER, Config, load_config
 from pipeline.delta import known_pages_for
 
@@ -97,6 +98,8 @@ def link_check_settings(config: Config) -> dict[str, Any]:
         "DOWNLOAD_DELAY": settings["link_check.download_delay"],
         "DOWNLOAD_TIMEOUT": settings["link_check.timeout"],
         "HTTPCACHE_ENABLED": False,
+        # Its requests are the monitored links, each with bounded redirects and retries.
+        "CLOSESPIDER_PAGECOUNT": 0,
         "ROBOTSTXT_OBEY": False,  # the spider reads robots.txt itself, to report refusals
         "CITYWATCH_LINK_CHECK": {
             "obey_robots": settings["link_check.obey_robots"],
@@ -128,6 +131,7 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": value("crawl.timeout"),
         "RETRY_TIMES": value("crawl.retry_times"),
         "CLOSESPIDER_PAGECOUNT": value("crawl.max_pages"),
+        MAX_LISTING_PAGES_SETTING: value("crawl.max_listing_pages"),
         "DOWNLOAD_MAXSIZE": config.settings["crawl.max_response_bytes"],
         "CITYWATCH_ALLOW_PRIVATE_NETWORKS": config.settings["crawl.allow_private_networks"],
         "HTTPCACHE_ENABLED": value("crawl.http_cache"),
@@ -146,6 +150,7 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
                 "min_field_coverage",
                 "max_record_drop",
                 "max_http_error_rate",
+                "max_malformed_share",
             )
         },
     }

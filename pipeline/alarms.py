@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from crawler.evidence import (
+    BOUND_EVIDENCE,
+    BOUND_LIMIT,
+    BOUNDS_EXCEEDED,
+    MALFORMED,
+    MALFORMED_ENTRIES,
+    MALFORMED_SAMPLES,
+)
 from crawler.middlewares.http_errors import ERROR_URLS, counts_as_http_error
 
 __all__ = ["ALARM_KINDS", "Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
@@ -21,7 +30,9 @@ ALARM_KINDS = (
     "zero_records",
     "record_count_drop",
     "field_coverage",
+    "malformed_items",
     "http_error_rate",
+    "bound_exceeded",
     "crawl_not_finished",
 )
 
@@ -42,6 +53,7 @@ class AlarmThresholds:
     min_field_coverage: float
     max_record_drop: float
     max_http_error_rate: float
+    max_malformed_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +119,7 @@ def evaluate_alarms(
             )
         )
     alarms += _coverage_alarms(stats, thresholds)
+    alarms += _malformed_alarms(stats, saved, thresholds)
     requests = int(stats.get("downloader/request_count", 0))
     failures = _failures(stats)
     errors = sum(failures.values())
@@ -129,6 +142,7 @@ def evaluate_alarms(
                 },
             )
         )
+    alarms += _bound_alarms(stats, reason)
     if reason != "finished" or stats.get("citywatch/listing_failures"):
         alarms.append(
             Alarm(
@@ -169,6 +183,66 @@ def _coverage_alarms(stats: dict[str, Any], thresholds: AlarmThresholds) -> list
                     },
                 )
             )
+    return alarms
+
+
+def _malformed_alarms(
+    stats: dict[str, Any], saved: int, thresholds: AlarmThresholds
+) -> list[Alarm]:
+    """Listing entries the site sent malformed were dropped: their records are missing from
+    this run. (Other malformed items, a JSON-LD node or a term, cost a record nothing.)"""
+    dropped = int(stats.get(MALFORMED_ENTRIES, 0))
+    if not dropped or dropped / (saved + dropped) <= thresholds.max_malformed_share:
+        return []
+    samples = list(stats.get(MALFORMED_SAMPLES, []))
+    first = samples[0] if samples else None
+    example = f" (e.g. {first['item']}: {first['field']}: {first['problem']})" if first else ""
+    return [
+        Alarm(
+            "malformed_items",
+            f"{dropped} listing entries were malformed and dropped, beside {saved} records "
+            f"read{example}",
+            {
+                "dropped_entries": dropped,
+                "dropped_items": int(stats.get(MALFORMED, 0)),
+                "records": saved,
+                "share": round(dropped / (saved + dropped), 3),
+                "samples": samples,
+                "sample_urls": list(dict.fromkeys(sample["url"] for sample in samples)),
+            },
+        )
+    ]
+
+
+def _bound_alarms(stats: dict[str, Any], reason: str) -> list[Alarm]:
+    """The site made the crawl reach a bound (see crawler.evidence): pages that never end or
+    loop, a count announced beyond belief, more sitemaps than read, or ``crawl.max_pages``
+    responses. One alarm per kind of bound, naming the site, the bound and the evidence."""
+    cases = list(stats.get(BOUND_EVIDENCE, []))
+    if reason == "closespider_pagecount":
+        limit = stats.get(BOUND_LIMIT + "max_pages")
+        reason_text = f"the crawl stopped after {limit} responses"
+        cases.append(
+            {"kind": "max_pages", "url": None, "bound": "crawl.max_pages", "limit": limit,
+             "reason": reason_text}
+        )  # fmt: skip
+    alarms = []
+    for kind in dict.fromkeys(case["kind"] for case in cases):
+        of_kind = [case for case in cases if case["kind"] == kind]
+        first = of_kind[0]
+        site = f"{urlsplit(first['url']).netloc}: " if first["url"] else ""
+        bound = f" ({first['bound']} = {first['limit']})" if first.get("bound") else ""
+        alarms.append(
+            Alarm(
+                "bound_exceeded",
+                f"{site}{first['reason']}{bound}",
+                {
+                    **first,
+                    "exceeded": max(int(stats.get(BOUNDS_EXCEEDED, 0)), len(cases)),
+                    "sample_urls": [case["url"] for case in of_kind if case["url"]],
+                },
+            )
+        )
     return alarms
 
 

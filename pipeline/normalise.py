@@ -23,7 +23,13 @@ from pipeline.dates import parse_date
 from pipeline.language import detect_language, normalise_language
 from pipeline.places import country_code, find_city, find_city_in_text, normalise_city
 from pipeline.resources import extract_resources
-from pipeline.text import clean_inline, clean_summary, html_to_text
+from pipeline.text import (
+    clean_inline,
+    clean_summary,
+    html_to_text,
+    without_controls,
+    without_controls_in,
+)
 from pipeline.themes import map_labels
 from pipeline.urls import canonical_url, host_of
 from pipeline.workers import broken_pool_cause, discard_pool, normalise_pool
@@ -69,7 +75,7 @@ def normalise_record(page: PageRecord) -> Normalised:
     mapping = map_labels(page.categories)
     city, country = _place(page, title, body_text)
     record = RecordData(
-        stable_id=page.stable_id,
+        stable_id=without_controls(page.stable_id),
         source_key=page.source_key,
         kind=page.kind,
         url=url,
@@ -87,8 +93,9 @@ def normalise_record(page: PageRecord) -> Normalised:
         updated=parse_date(page.updated),
         resources=_resources(page, url),
         translations=_translations(page),
-        extra={k: v for k, v in page.extra.items() if v is not None},
-        listing_marker=page.listing_marker,
+        # Every text is free of control characters: the fields above through the cleaners.
+        extra={k: v for k, v in without_controls_in(page.extra).items() if v is not None},
+        listing_marker=without_controls_in(page.listing_marker),
     )
     return Normalised(record=record, unmapped_labels=mapping.unmapped)
 
@@ -119,7 +126,11 @@ def _resources(page: PageRecord, base_url: str) -> tuple[ResourceData, ...]:
             url = canonical_url(str(raw["url"]))
             found.setdefault(
                 url,
-                ResourceData(url, clean_inline(raw.get("title")), str(raw.get("type") or "link")),
+                ResourceData(
+                    url,
+                    clean_inline(raw.get("title")),
+                    without_controls(str(raw.get("type") or "link")),
+                ),
             )
     for resource in extract_resources(page.body_html, base_url):
         found.setdefault(resource.url, resource)
@@ -129,7 +140,7 @@ def _resources(page: PageRecord, base_url: str) -> tuple[ResourceData, ...]:
 def _translations(page: PageRecord) -> tuple[TranslationData, ...]:
     by_language: dict[str, TranslationData] = {}
     for raw in page.translations:
-        language = normalise_language(raw.get("language")) or raw.get("language")
+        language = normalise_language(raw.get("language")) or clean_inline(raw.get("language"))
         if language and raw.get("url"):
             by_language.setdefault(
                 language,

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.evidence import MALFORMED
 from pipeline.duplicates import evidence_reasons
 from pipeline.link_report import link_section
 from storage.duplicates import DUPLICATE_EVENT, list_duplicates
@@ -134,6 +135,7 @@ def _run_section(session: Session, run_id: int) -> dict[str, Any]:
             "listing_failures": stats.get("citywatch/listing_failures", 0),
             "detail_failures": stats.get("citywatch/detail_failures", 0),
             "dropped_missing_title": stats.get("citywatch/dropped/missing_title", 0),
+            "dropped_malformed": stats.get(MALFORMED, 0),
         },
         "listing_path": stats.get("citywatch/listing_path"),
         "unmapped_labels": _prefixed(stats, "citywatch/unmapped_label/"),

@@ -113,9 +113,22 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "crawl.max_pages",
         int,
-        0,
-        "Stop a source's crawl after this many responses (0: no limit). A crawl stopped "
-        "this way is 'partial' and never marks records removed.",
+        200_000,
+        "Stop a source's crawl after this many responses (0: no limit): a backstop for a site "
+        "that keeps a crawl going (a platform needs 2 per record at most, 50,000 for 25,000 "
+        "records). A crawl stopped this way raises the bound_exceeded alarm, is 'partial' and "
+        "never marks records removed.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "crawl.max_listing_pages",
+        int,
+        10_000,
+        "Listing pages (archive, API and sitemap pages a listing is read from, start URLs) "
+        "a source's crawl reads at most (0: no limit): a 25,000-record platform has 5,000 at "
+        "most. A pager going on past it, or a site announcing more pages (X-WP-TotalPages, a "
+        "pager's last page), raises the bound_exceeded alarm and the run removes nothing.",
         per_source=True,
         minimum=0,
     ),
@@ -208,6 +221,16 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         float,
         0.3,
         "Largest drop in records seen, against the last complete run, before an alarm.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
+        "alarms.max_malformed_share",
+        float,
+        0.0,
+        "Largest share of a run's listing entries (REST posts, practices) that may be "
+        "malformed and dropped before an alarm; by default any is one, so that a post the site "
+        "serves broken is never marked removed.",
         per_source=True,
         minimum=0,
     ),

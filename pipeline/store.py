@@ -72,6 +72,7 @@ class StorePipeline:
             min_field_coverage=float(alarm_settings.get("min_field_coverage", 0.9)),
             max_record_drop=float(alarm_settings.get("max_record_drop", 0.3)),
             max_http_error_rate=float(alarm_settings.get("max_http_error_rate", 0.1)),
+            max_malformed_share=float(alarm_settings.get("max_malformed_share", 0.0)),
         )
         self.engine = make_engine(settings["CITYWATCH_DATABASE_URL"], create=False)
         ensure_current(self.engine)

@@ -5,7 +5,8 @@ text returned are bounded. Everything here returns ``None`` rather than an empty
 "the page has no summary" stays distinguishable from "the summary is blank".
 
 The text returned is plain text with entities decoded (``&lt;script&gt;`` becomes the characters
-``<script>``): escape it again wherever it is written into HTML.
+``<script>``): escape it again wherever it is written into HTML. It holds no control characters
+(see `without_controls`): a terminal obeys them and PostgreSQL refuses NUL.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
@@ -27,6 +29,8 @@ __all__ = [
     "html_to_text",
     "match_key",
     "truncate",
+    "without_controls",
+    "without_controls_in",
 ]
 
 ELLIPSIS = "…"
@@ -53,6 +57,35 @@ _SUMMARY_NOISE_CLASSES = frozenset({"more-link", "read-more", "screen-reader-tex
 
 _LINE, _PARAGRAPH, _BR, _SPACE = 1, 2, 3, 4
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+# A terminal escape sequence goes whole, not just its ESC: "\x1b[31mred" is "red", not "[31mred".
+# CSI (ESC [, parameters, final byte); OSC, DCS, APC, PM and SOS up to their BEL or ESC \ (a
+# bounded stretch: an unterminated one must not swallow the text after it); any other ESC
+# sequence. C1 controls are not read as sequences: mis-decoded cp1252 text is full of them.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]P_^X][^\x07\x1b]{0,512}(?:\x07|\x1b\\)"
+    r"|\x1b[ -/]*[0-~]?"
+)
+
+
+def _control_table() -> dict[int, str | None]:
+    """C0 and C1 controls and DEL: a terminal obeys them (BEL rings, CR rewrites the line) and
+    PostgreSQL refuses NUL in text and jsonb. The ones Python counts as whitespace become a
+    space, the others go. So do the bidi embeddings, overrides and isolates (U+202A-U+202E,
+    U+2066-U+2069): they reorder what follows when it is displayed, so a title could show a
+    terminal or a report other words, or another URL, than it holds. Catalogue text never needs
+    them; the marks U+200E, U+200F and U+061C, which only nudge neutral characters, stay."""
+    table: dict[int, str | None] = {}
+    for code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
+        table[code] = " " if chr(code).isspace() else None
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+        table[code] = None
+    return table
+
+
+_CONTROLS = _control_table()
+_CONTROLS_KEEPING_LINES = {**_CONTROLS, ord("\n"): "\n", ord("\t"): "\t"}
+_FOLDED = {**_CONTROLS, **_INVISIBLE}
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 _EXCERPT_TAIL = re.compile(
@@ -95,6 +128,26 @@ def clean_summary(html: str | None, max_chars: int = 2000) -> str | None:
             break
         summary = shorter
     return truncate(summary, max_chars) if summary else None
+
+
+def without_controls(text: str) -> str:
+    """``text`` without terminal escape sequences, control characters or bidi overrides; its
+    lines (``\\n``, ``\\r\\n`` and ``\\r`` become ``\\n``) and tabs stay."""
+    if text.isprintable():  # the common case, checked at C speed
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.translate(_CONTROLS_KEEPING_LINES)
+
+
+def without_controls_in(value: Any) -> Any:
+    """`without_controls` applied to every string of a JSON-like value, keys included."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, dict):
+        return {without_controls_in(k): without_controls_in(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_controls_in(item) for item in value)
+    return value
 
 
 def match_key(text: str | None) -> str | None:
@@ -219,4 +272,6 @@ def _flush(line: list[str], paragraphs: list[list[str]], *, new_paragraph: bool)
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+    if not text.isprintable():
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    return _SPACES.sub(" ", text.translate(_FOLDED)).strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -14,6 +15,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.evidence import SiteEvidence
 from pipeline.replicas.server import Response, Site
 
 
@@ -186,3 +191,8 @@ def run_cli_measured(*args: str, timeout: float = 300) -> tuple[int, str, int]:
             process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return process.returncode, stderr, usage.ru_maxrss // 1024
+
+
+def site_evidence() -> SiteEvidence:
+    """Evidence noted into a real Scrapy stats collector (``.stats.get_stats()``)."""
+    return SiteEvidence(MemoryStatsCollector(get_crawler()), logging.getLogger("citywatch.test"))

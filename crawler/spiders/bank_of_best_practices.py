@@ -29,10 +29,21 @@ from bs4 import BeautifulSoup, Tag
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from crawler.acf import acf_fields
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import page_metadata
-from crawler.wordpress import MAX_PER_PAGE, api_url, json_body, total_pages
+from crawler.json_fields import Malformed
+from crawler.paging import NumberedWalk
+from crawler.wordpress import (
+    MAX_PER_PAGE,
+    Term,
+    WordPressPost,
+    api_url,
+    item_label,
+    json_body,
+    read_post,
+    read_term,
+)
 
 __all__ = ["BankOfBestPracticesSpider", "without_personal_data"]
 
@@ -66,7 +77,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         area = self.options.get("area") or _query_value(response.url, "area")
         if meta.api_root and self.options.get("rest_api", True):
             requests = await self.list_from_api(meta.api_root, area)
@@ -94,14 +105,14 @@ class BankOfBestPracticesSpider(CitywatchSpider):
 
     async def list_from_api(self, api_root: str, area: str | None) -> list[Any] | None:
         """Records of the first page and requests for the others, or None to fall back."""
-        terms = await self.fetch_json(api_url(api_root, f"wp/v2/{TAXONOMY}", per_page=100))
-        if not isinstance(terms, list):
+        terms = await self.area_terms(api_root)
+        if terms is None:
             self.logger.info("REST API has no %s taxonomy; reading HTML archives", TAXONOMY)
             return None
-        names = {int(t["id"]): str(t["name"]) for t in terms if isinstance(t, dict) and "id" in t}
+        names = {term.id: term.name for term in terms}
         area_id = None
         if area:
-            area_id = next((int(t["id"]) for t in terms if t.get("slug") == area), None)
+            area_id = next((term.id for term in terms if term.slug == area), None)
             if area_id is None:
                 return None  # an area the API does not know: the archive decides
         first = await self.try_download(self.collection_url(api_root, area_id, 1))
@@ -111,30 +122,31 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             self.crawler.stats.inc_value("citywatch/api_fallback")
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
-        results: list[Any] = list(self.api_results(practices, names))
-        pages = total_pages(first)
-        if pages is None:  # no X-WP-TotalPages: walk until a short page (or WordPress's 400)
-            pages = 2 if len(practices) == MAX_PER_PAGE else 1
-            open_ended = True
-        else:
-            open_ended = False
-        for page in range(2, pages + 1):
-            results.append(
-                Request(
-                    self.collection_url(api_root, area_id, page),
-                    callback=self.parse_api_page,
-                    errback=self.listing_failed,
-                    cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
-                               "page": page, "open_ended": open_ended},
-                    meta={"citywatch_listing": True,
-                          "handle_httpstatus_list": [400] if open_ended else []},
-                )
-            )  # fmt: skip
+        results: list[Any] = list(self.api_results(first.url, practices, names))
+        walk, pages = self.rest_walk(first, practices)
+        results += [self.api_page_request(api_root, area_id, names, n, walk) for n in pages]
         return results
 
     def collection_url(self, api_root: str, area_id: int | None, page: int) -> str:
         return api_url(
             api_root, f"wp/v2/{POST_TYPE}", per_page=MAX_PER_PAGE, page=page, **{TAXONOMY: area_id}
+        )
+
+    def api_page_request(
+        self,
+        api_root: str,
+        area_id: int | None,
+        names: dict[int, str],
+        page: int,
+        walk: NumberedWalk,
+    ) -> Request:
+        return Request(
+            self.collection_url(api_root, area_id, page),
+            callback=self.parse_api_page,
+            errback=self.listing_failed,
+            cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names, "walk": walk},
+            # WordPress answers a page past the end with a 400: the walk ends there.
+            meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
         )
 
     async def parse_api_page(
@@ -143,85 +155,91 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         api_root: str,
         area_id: int | None,
         names: dict[int, str],
-        page: int,
-        open_ended: bool,
+        walk: NumberedWalk,
     ) -> AsyncIterator[Any]:
-        if open_ended and response.status == 400:
-            return  # rest_post_invalid_page_number: the previous page was the last
+        if response.status == 400:  # rest_post_invalid_page_number: the previous page was the last
+            walk.end()
+            return
         practices = json_body(response)
         if not isinstance(practices, list):
+            walk.end()
             self.listing_broken(response.url, "REST API page is not a JSON list of practices")
             return
-        for item_or_request in self.api_results(practices, names):
+        for item_or_request in self.api_results(response.url, practices, names):
             yield item_or_request
-        if open_ended and len(practices) == MAX_PER_PAGE:
-            yield Request(
-                self.collection_url(api_root, area_id, page + 1),
-                callback=self.parse_api_page,
-                errback=self.listing_failed,
-                cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names,
-                           "page": page + 1, "open_ended": True},
-                meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
-            )  # fmt: skip
+        for page in self.rest_pages_after(walk, response, practices):
+            yield self.api_page_request(api_root, area_id, names, page, walk)
 
-    def api_results(self, practices: list[Any], names: dict[int, str]) -> Iterable[Any]:
-        for practice in practices:
-            if not isinstance(practice, dict) or "id" not in practice:
+    async def area_terms(self, api_root: str) -> list[Term] | None:
+        """The thematic areas (a malformed one dropped); None when the API has none."""
+        url = api_url(api_root, f"wp/v2/{TAXONOMY}", per_page=100)
+        answer = await self.fetch_json(url)
+        if not isinstance(answer, list):
+            return None
+        terms = []
+        for index, item in enumerate(answer):
+            try:
+                terms.append(read_term(item))
+            except Malformed as error:
+                self.evidence.malformed(url, item_label("term", index, item), error, entry=False)
+        return terms
+
+    def api_results(self, url: str, items: list[Any], names: dict[int, str]) -> Iterable[Any]:
+        for index, item in enumerate(items):
+            try:
+                practice = read_post(item, term_fields=(TAXONOMY,))
+                fields = acf_fields(practice.fields.get("acf"))
+            except Malformed as error:
+                self.evidence.malformed(url, item_label("practice", index, item), error, entry=True)
                 continue
-            marker = practice.get("modified_gmt") or practice.get("modified")
-            marker = str(marker) if marker else None
-            link = str(practice.get("link") or "")
-            if isinstance(practice.get("acf"), dict):
+            marker = practice.marker
+            link = practice.link or ""
+            if fields is not None:
                 known = self.known.unchanged(link, marker)
                 if known is not None:
                     self.seen.add(known.stable_id)
                     yield self.page_seen(known, link, "citywatch/skipped_unchanged")
                     continue
-                record = self.api_record(practice, names)
+                record = self.api_record(practice, fields, names)
                 if record is not None:
                     record.listing_marker = marker
                     yield record
             elif link:  # ACF not shown in REST: the page has the fields
                 yield self.follow_detail(link, self.parse_practice, marker)
 
-    def api_record(self, practice: dict[str, Any], names: dict[int, str]) -> PageRecord | None:
-        stable_id = f"{self.name}:practice:{practice['id']}"
+    def api_record(
+        self, practice: WordPressPost, fields: dict[str, Any], names: dict[int, str]
+    ) -> PageRecord | None:
+        stable_id = f"{self.name}:practice:{practice.id}"
         if stable_id in self.seen:
             return None
         self.seen.add(stable_id)
-        fields: dict[str, Any] = practice["acf"]
-        universities = [
-            _text(u.get("nombre") if isinstance(u, dict) else u)
-            for u in fields.get("universidades") or []
-        ]
         documents = [
-            {"url": d.get("archivo"), "title": _text(d.get("titulo")), "type": "document"}
-            for d in fields.get("documentos") or []
-            if isinstance(d, dict) and d.get("archivo")
+            {"url": d["url"], "title": _text(d["title"]), "type": "document"}
+            for d in fields["documentos"]
         ]
-        sdgs = fields.get("ods") or []
         return self.practice_record(
             stable_id=stable_id,
-            url=str(practice.get("link") or ""),
-            canonical_url=practice.get("link"),
-            title=_rendered(practice.get("title")),
+            url=practice.link or "",
+            canonical_url=practice.link,
+            title=_text(practice.title),
             summary_html=_text(fields.get("resumen")),
-            body_html=_rendered(practice.get("content")),
+            body_html=_text(practice.content),
             # Local time, as the page shows it: the GMT date can be the next day.
-            published=_text(practice.get("date")),
-            updated=_text(practice.get("modified")),
+            published=practice.date,
+            updated=practice.modified,
             language=_text(fields.get("idioma")),
-            areas=[names[i] for i in practice.get(TAXONOMY) or [] if i in names],
+            areas=[names[i] for i in practice.term_ids[TAXONOMY] if i in names],
             government=_text(fields.get("gobierno_local")),
             government_type=_text(fields.get("tipo_gobierno_local")),
             city=_text(fields.get("ciudad")),
             country=_text(fields.get("pais")),
-            universities=[u for u in universities if u],
+            universities=[u for u in map(_text, fields["universidades"]) if u],
             year=_text(str(fields.get("anio") or "")),
             status=_text(fields.get("estado")),
-            sdgs=[str(n) for n in sdgs] if isinstance(sdgs, list) else [],
+            sdgs=fields["ods"],
             documents=documents,
-            wordpress_id=int(practice["id"]),
+            wordpress_id=practice.id,
             listing="rest_api",
         )
 
@@ -235,19 +253,17 @@ class BankOfBestPracticesSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries:
             self.listing_broken(response.url, "archive page lists no practices (selector profile?)")
-        for entry in entries:
-            href = self.profile.first(entry, "listing", "entry_url")
-            if href:
-                yield self.follow_detail(response.urljoin(href), self.parse_practice)
+        urls = [
+            response.urljoin(href)
+            for entry in entries
+            if (href := self.profile.first(entry, "listing", "entry_url"))
+        ]
+        for url in urls:
+            yield self.follow_detail(url, self.parse_practice)
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, urls):
             for url in self.next_listing_pages(response, next_page):
-                yield Request(
-                    url,
-                    callback=self.parse_archive,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
-                )
+                yield self.follow_listing(response, url, self.parse_archive)
 
     async def parse_practice(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
@@ -256,7 +272,7 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             yield seen
             return
         page, profile = response.selector, self.profile
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         wordpress_id = meta.wordpress_id or _id_from_classes(page)
         key = (
             str(wordpress_id)
@@ -389,12 +405,6 @@ def _personal(text: str) -> bool:
     return False
 
 
-def _rendered(field: Any) -> str | None:
-    if isinstance(field, dict):
-        field = field.get("rendered")
-    return _text(field)
-
-
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -438,5 +448,5 @@ def _slug(url: str) -> str:
 
 def _id_from_classes(page: Any) -> int | None:
     classes = " ".join(page.xpath("//body/@class | //article/@id").getall())
-    match = re.search(r"\bpostid-(\d+)|\bpost-(\d+)\b", classes)
+    match = re.search(r"\bpostid-(\d{1,18})\b|\bpost-(\d{1,18})\b", classes)
     return int(match.group(1) or match.group(2)) if match else None

@@ -33,7 +33,9 @@ from twisted.python.failure import Failure
 from crawler.base import GONE, CitywatchSpider
 from crawler.delta import page_key
 from crawler.items import PageRecord, PageSeen
-from crawler.structured import PageMetadata, page_metadata
+from crawler.json_fields import Malformed
+from crawler.sitemaps import MAX_SITEMAPS, MAX_URLS_PER_SITEMAP, sitemap_entry
+from crawler.structured import PageMetadata
 
 __all__ = ["BeyondTheOutbreakSpider"]
 
@@ -46,6 +48,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         self.seen_sessions: set[str] = set()
         # Session titles by URL: a Spanish page read from the listing names its translation.
         self.titles: dict[str, str | None] = {}
+        self.sitemaps_asked: set[str] = set()
 
     @property
     def primary_language(self) -> str:
@@ -69,20 +72,36 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         declared = []
         if isinstance(response, TextResponse) and response.status == 200:
             declared = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-        if declared:
-            for url in declared:
-                yield self.sitemap_request(url, declared=True)
-        else:  # Yoast answers /sitemap.xml with its index; a missing one is no failure
-            yield self.sitemap_request(urljoin(response.url, "/sitemap.xml"), declared=False)
+        # Without a declared one, Yoast answers /sitemap.xml with its index; a missing one is no
+        # failure.
+        wanted = [(url, True) for url in declared] or [
+            (urljoin(response.url, "/sitemap.xml"), False)
+        ]
+        for url, is_declared in wanted:
+            for request in self.sitemap_request(url, declared=is_declared):
+                yield request
 
-    def sitemap_request(self, url: str, *, declared: bool) -> Request:
-        return Request(
-            url,
-            callback=self.parse_sitemap,
-            errback=self.sitemap_failed,
-            cb_kwargs={"declared": declared},
-            meta={"citywatch_listing": declared, "handle_httpstatus_list": list(GONE)},
-        )
+    def sitemap_request(self, url: str, *, declared: bool) -> list[Request]:
+        """The sitemap's request; none past `MAX_SITEMAPS` (the bound is noted)."""
+        if len(self.sitemaps_asked) >= MAX_SITEMAPS and url not in self.sitemaps_asked:
+            self.evidence.bound_exceeded(
+                "sitemaps",
+                url,
+                f"the sitemaps name more than {MAX_SITEMAPS} sitemaps",
+                bound="sitemaps per site",
+                limit=MAX_SITEMAPS,
+            )
+            return []
+        self.sitemaps_asked.add(url)
+        return [
+            Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.sitemap_failed,
+                cb_kwargs={"declared": declared},
+                meta={"citywatch_listing": declared, "handle_httpstatus_list": list(GONE)},
+            )
+        ]
 
     async def parse_sitemap(self, response: Response, declared: bool) -> AsyncIterator[Any]:
         if response.status in GONE:
@@ -97,15 +116,29 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
             self.listing_broken(response.url, f"sitemap is not XML: {exc}")
             return
         self.crawler.stats.set_value("citywatch/listing_path", "sitemap")
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc or urlsplit(loc).netloc != urlsplit(response.url).netloc:
+        for index, entry in enumerate(sitemap):
+            if index == MAX_URLS_PER_SITEMAP:
+                self.evidence.bound_exceeded(
+                    "sitemap_urls",
+                    response.url,
+                    f"the sitemap lists more than {MAX_URLS_PER_SITEMAP} URLs",
+                    bound="URLs per sitemap (the protocol's)",
+                    limit=MAX_URLS_PER_SITEMAP,
+                )
+                break
+            try:
+                loc, lastmod = sitemap_entry(entry)
+            except Malformed as error:
+                self.evidence.malformed(response.url, f"entry {index}", error, entry=False)
+                continue
+            if urlsplit(loc).netloc != urlsplit(response.url).netloc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield self.sitemap_request(loc, declared=True)
+                for request in self.sitemap_request(loc, declared=True):
+                    yield request
             else:
-                if entry.get("lastmod"):
-                    self.listing_markers[page_key(loc)] = entry["lastmod"].strip()
+                if lastmod:
+                    self.listing_markers[page_key(loc)] = lastmod
                 yield self.page_request(loc)
 
     # -- the home pages ------------------------------------------------------------------------
@@ -136,16 +169,9 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
             if href:
                 requests.append(self.page_request(response.urljoin(href)))
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, [request.url for request in requests]):
             for url in self.next_listing_pages(response, next_page):
-                requests.append(
-                    Request(
-                        url,
-                        callback=self.parse_listing,
-                        errback=self.listing_failed,
-                        meta={"citywatch_listing": True},
-                    )
-                )
+                requests.append(self.follow_listing(response, url, self.parse_listing))
         return requests
 
     # -- session pages -------------------------------------------------------------------------
@@ -164,7 +190,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
         if not self.profile.nodes(page, "session", "marker"):
             self.crawler.stats.inc_value("citywatch/pages_not_sessions")
             return  # a home, about or course page
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         self.titles[response.url] = self.profile.first(page, "session", "title")
         language = _base_language(meta.language or "")
         original = meta.alternates.get(self.primary_language)
@@ -204,7 +230,7 @@ class BeyondTheOutbreakSpider(CitywatchSpider):
             video_url = response.urljoin(video_url)
             video_title = self.profile.first(page, "session", "video_title")
             resources.append({"url": video_url, "title": video_title, "type": "video"})
-        number = re.search(r"\d+", self.profile.first(page, "session", "number") or "")
+        number = re.search(r"\b\d{1,6}\b", self.profile.first(page, "session", "number") or "")
         topic = self.profile.first(page, "session", "topic")
         return PageRecord(
             source_key=self.name,

@@ -20,7 +20,6 @@ from scrapy.http import Response, TextResponse
 
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import page_metadata
 
 __all__ = ["BibliographySpider", "pdf_metadata"]
 
@@ -64,7 +63,7 @@ class BibliographySpider(CitywatchSpider):
             record.title = metadata.get("title")
             record.published = metadata.get("created")
         elif isinstance(response, TextResponse):
-            meta = page_metadata(response.selector, response.url)
+            meta = self.metadata(response)
             record.canonical_url = meta.canonical_url
             record.title = meta.title or self.profile.first(response.selector, "document", "title")
             record.summary_html = self.profile.first(response.selector, "document", "summary_html")

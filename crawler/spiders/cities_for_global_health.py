@@ -38,9 +38,10 @@ from twisted.python.failure import Failure
 
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord, PageSeen
-from crawler.structured import PageMetadata, page_metadata
+from crawler.sitemaps import MAX_SITEMAP_URLS, MAX_SITEMAPS, MAX_URLS_PER_SITEMAP
+from crawler.structured import PageMetadata
 
-__all__ = ["CitiesForGlobalHealthSpider"]
+__all__ = ["MAX_COUNTER", "CitiesForGlobalHealthSpider", "read_counters"]
 
 LISTING_PATH = "initiatives"
 SITEMAP_PATH = "/sitemap.xml"
@@ -56,7 +57,9 @@ COUNTER_KINDS = (
     ("initiatives", re.compile(r"\b(?:initiatives?|iniciativas?)\b", re.IGNORECASE)),
 )
 _COUNTER = re.compile(r"(\d[\d.,\s]*)\s+([^\d]+)")
-_NODE_PATH = re.compile(r"/node/(\d+)(?:$|[/?#])")
+MAX_COUNTER = 10_000_000  # initiatives or cities a platform counts: more is not believed
+MAX_COUNTERS = 20
+_NODE_PATH = re.compile(r"/node/(\d{1,18})(?:$|[/?#])")
 
 
 class CitiesForGlobalHealthSpider(CitywatchSpider):
@@ -69,6 +72,7 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         self.reached_paths: set[str] = set()  # initiative pages and their alternates
         self.sitemap_groups: dict[frozenset[str], list[str]] = {}  # a node's paths -> URLs
         self.sitemap_checked = False
+        self.sitemaps_asked: set[str] = set()
 
     def configure(self) -> None:
         """The source's settings, and the sitemap check on the listing when the crawl idles."""
@@ -106,8 +110,8 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         )
 
     async def home_record(self, response: TextResponse) -> PageRecord:
-        meta = page_metadata(response.selector, response.url)
-        counters = self.counters(response.selector)
+        meta = self.metadata(response)
+        counters = self.counters(response.selector, response.url)
         for kind, value in counters.items():
             self.crawler.stats.set_value(f"citywatch/source_stat/{kind}", value)
         if not counters:
@@ -127,16 +131,18 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
             extra=dict(counters),
         )
 
-    def counters(self, page: Selector) -> dict[str, int]:
-        """The home page's counters by kind: {"initiatives": 612, "cities": 104}."""
-        found: dict[str, int] = {}
-        for node in self.profile.nodes(page, "home", "counters"):
-            text = " ".join(node.xpath("string()").get("").split())
-            for number, label in _COUNTER.findall(text):
-                kind = next((k for k, words in COUNTER_KINDS if words.search(label)), None)
-                digits = re.sub(r"\D", "", number)
-                if kind and digits and kind not in found:
-                    found[kind] = int(digits)
+    def counters(self, page: Selector, url: str) -> dict[str, int]:
+        """The home page's counters by kind: {"initiatives": 612, "cities": 104}; one above
+        `MAX_COUNTER` is not believed (and noted)."""
+        nodes = self.profile.nodes(page, "home", "counters")[:MAX_COUNTERS]
+        # A counter reads "612 initiatives uploaded": a longer text is no counter.
+        texts = [" ".join(node.xpath("string()").get("")[:200].split()) for node in nodes]
+        found, refused = read_counters(texts)
+        for kind, digits in refused.items():
+            self.evidence.bound_exceeded(
+                "announced_count", url, f"the home page counts {digits[:20]} {kind}",
+                bound="a counter's largest value", limit=MAX_COUNTER,
+            )  # fmt: skip
         return found
 
     # -- the listing ------------------------------------------------------------------------------
@@ -152,22 +158,20 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
             self.listing_broken(
                 response.url, "listing page lists no initiatives (selector profile?)"
             )
-        for entry in entries:
-            href = self.profile.first(entry, "listing", "entry_url")
-            if href:
-                detail = self.follow_detail(response.urljoin(href), self.parse_initiative)
-                if isinstance(detail, PageSeen):  # reached, for the sitemap check
-                    self.reached_paths.add(urlsplit(detail.url).path)
-                yield detail
+        urls = [
+            response.urljoin(href)
+            for entry in entries
+            if (href := self.profile.first(entry, "listing", "entry_url"))
+        ]
+        for url in urls:
+            detail = self.follow_detail(url, self.parse_initiative)
+            if isinstance(detail, PageSeen):  # reached, for the sitemap check
+                self.reached_paths.add(urlsplit(detail.url).path)
+            yield detail
         next_page = self.profile.first(page, "listing", "next_page")
-        if next_page and entries:
+        if next_page and self.read_on(response, urls):
             for url in self.next_listing_pages(response, next_page):
-                yield Request(
-                    url,
-                    callback=self.parse_listing,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
-                )
+                yield self.follow_listing(response, url, self.parse_listing)
 
     # -- an initiative ----------------------------------------------------------------------------
 
@@ -182,7 +186,7 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
             yield seen
             return
         page = response.selector
-        meta = page_metadata(page, response.url)
+        meta = self.metadata(response)
         node_id = _node_id(meta, self.profile.first(page, "initiative", "node_id"))
         reached = [response.url, *response.meta.get("redirect_urls", []), *meta.alternates.values()]
         self.reached_paths.update(urlsplit(url).path for url in reached)
@@ -264,9 +268,26 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             return
         document = Selector(text=response.text, type="xml")
+        host = urlsplit(response.url).netloc
         for loc in document.xpath("//s:sitemap/s:loc/text()", namespaces=SITEMAP_NS).getall():
-            yield Request(loc.strip(), callback=self.parse_sitemap, errback=self.sitemap_failed)
-        for entry in document.xpath("//s:url", namespaces=SITEMAP_NS):
+            loc = loc.strip()
+            if urlsplit(loc).netloc != host or loc in self.sitemaps_asked:
+                continue
+            if len(self.sitemaps_asked) >= MAX_SITEMAPS:
+                reason = f"the sitemaps name more than {MAX_SITEMAPS} sitemaps"
+                self.evidence.bound_exceeded(
+                    "sitemaps", response.url, reason, bound="sitemaps per site", limit=MAX_SITEMAPS
+                )
+                break
+            self.sitemaps_asked.add(loc)
+            yield Request(loc, callback=self.parse_sitemap, errback=self.sitemap_failed)
+        for index, entry in enumerate(document.xpath("//s:url", namespaces=SITEMAP_NS)):
+            if index == MAX_URLS_PER_SITEMAP or len(self.sitemap_groups) == MAX_SITEMAP_URLS:
+                self.evidence.bound_exceeded(
+                    "sitemap_urls", response.url, "the sitemaps list more URLs than are read",
+                    bound="sitemap URLs read", limit=min(index, MAX_SITEMAP_URLS),
+                )  # fmt: skip
+                break
             loc = entry.xpath("s:loc/text()", namespaces=SITEMAP_NS).get("").strip()
             alternates = entry.xpath("x:link[@rel='alternate']/@href", namespaces=SITEMAP_NS)
             urls = list(dict.fromkeys([loc, *(href.strip() for href in alternates.getall())]))
@@ -298,12 +319,31 @@ class CitiesForGlobalHealthSpider(CitywatchSpider):
     # -- plumbing ---------------------------------------------------------------------------------
 
 
+def read_counters(texts: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Counters by kind from texts like "612 initiatives uploaded", and those refused (their
+    digits) for claiming more than `MAX_COUNTER`."""
+    found: dict[str, int] = {}
+    refused: dict[str, str] = {}
+    for text in texts:
+        for number, label in _COUNTER.findall(text):
+            kind = next((k for k, words in COUNTER_KINDS if words.search(label)), None)
+            digits = re.sub(r"\D", "", number).lstrip("0") or "0"
+            if not kind or kind in found or kind in refused:
+                continue
+            if len(digits) > len(str(MAX_COUNTER)) or int(digits) > MAX_COUNTER:
+                refused[kind] = digits
+            else:
+                found[kind] = int(digits)
+    return found, refused
+
+
 def _node_id(meta: PageMetadata, history_id: str | None) -> int | None:
     """Drupal's node id: the shortlink ``/node/N`` first, then ``data-history-node-id``."""
     match = _NODE_PATH.search(urlsplit(meta.shortlink or "").path + "/")
     if match:
         return int(match.group(1))
-    return int(history_id) if history_id and history_id.strip().isdigit() else None
+    digits = (history_id or "").strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
 
 
 def _base_language(code: str) -> str:

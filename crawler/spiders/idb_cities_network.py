@@ -34,7 +34,6 @@ from twisted.python.failure import Failure
 
 from crawler.base import GONE, CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import page_metadata
 
 __all__ = ["IdbCitiesNetworkSpider"]
 
@@ -201,9 +200,12 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries and not self.profile.nodes(response.selector, "listing", "empty"):
             self.listing_broken(response.url, "listing page lists nothing (selector profile?)")
+        listed = []
         for entry in entries:
             href = self.profile.first(entry, "listing", "entry_url")
             node_id = self.profile.first(entry, "listing", "entry_id")
+            if href:
+                listed.append(response.urljoin(href))
             if not href or (node_id and node_id in self.listed_nodes):
                 continue  # the other language's listing already named this node
             if node_id:
@@ -212,9 +214,11 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
                 response.urljoin(href), self.parse_detail, cb_kwargs={"kind": kind}
             )
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, listed):
             for url in self.next_listing_pages(response, next_page):
-                yield self.listing_request(url, kind)
+                yield self.follow_listing(
+                    response, url, self.parse_listing, cb_kwargs={"kind": kind}
+                )
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -235,13 +239,18 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         yield self.record_from(versions[0], record_kind, versions[1:], node_type)
 
     def node_id(self, page: TextResponse) -> str | None:
+        """Drupal's node id (digits, at most 18: a database key), from the shortlink or the
+        page's markup; None when neither has one."""
         shortlink = page.css("link[rel=shortlink]::attr(href)").get() or ""
-        match = re.search(r"/node/(\d+)", shortlink)
-        return match.group(1) if match else self.profile.first(page.selector, "detail", "node_id")
+        match = re.search(r"/node/(\d{1,18})(?!\d)", shortlink)
+        marked = (self.profile.first(page.selector, "detail", "node_id") or "").strip()
+        if match:
+            return match.group(1)
+        return marked if re.fullmatch(r"\d{1,18}", marked) else None
 
     async def versions_of(self, page: TextResponse) -> list[TextResponse]:
         """The page in every language it has, the primary language first."""
-        meta = page_metadata(page.selector, page.url)
+        meta = self.metadata(page)
         own = _base_language(meta.language or "")
         versions = [page]
         for code, url in sorted(meta.alternates.items()):
@@ -260,7 +269,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
         translations: list[TextResponse],
         node_type: str | None = None,
     ) -> PageRecord:
-        meta = page_metadata(page.selector, page.url)
+        meta = self.metadata(page)
         node_id = self.node_id(page)
         sel, field = page.selector, self.profile.first
         record = PageRecord(
@@ -296,7 +305,7 @@ class IdbCitiesNetworkSpider(CitywatchSpider):
                     "language": _language(version),
                     "url": version.url,
                     "title": field(version.selector, "detail", "title")
-                    or page_metadata(version.selector, version.url).title,
+                    or self.metadata(version).title,
                 }
             )
         return record
@@ -315,7 +324,7 @@ def _event_date(page: TextResponse) -> str | None:
     for script in page.css("script[type='application/ld+json']::text").getall():
         try:
             document = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         graph = document.get("@graph", [document]) if isinstance(document, dict) else document
         for node in graph if isinstance(graph, list) else []:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
@@ -25,18 +25,18 @@ from scrapy.http import Response, TextResponse
 
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
-from crawler.structured import PageMetadata, page_metadata
+from crawler.json_fields import Malformed
+from crawler.paging import NumberedWalk
+from crawler.structured import PageMetadata
 from crawler.wordpress import (
     MAX_PER_PAGE,
+    WordPressPost,
     api_url,
+    item_label,
     json_body,
-    post_terms,
-    total_pages,
-    translation_ids,
+    read_post,
+    read_term,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["MercociudadesCovidSpider"]
 
@@ -60,7 +60,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
         if not isinstance(response, TextResponse):
             self.listing_broken(response.url, "the start URL did not answer with a page")
             return
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         # hreflang alternates, or a language switcher (Polylang's .lang-item links).
         languages = [*meta.alternates, *response.css("a[hreflang]::attr(hreflang)").getall()]
         self.multilingual = any(_base_language(code) != self.primary_language for code in languages)
@@ -108,11 +108,9 @@ class MercociudadesCovidSpider(CitywatchSpider):
     ) -> list[Any] | None:
         """Records of the first page and requests for the others, or None to fall back."""
         if category_id is None:
-            answer = await self.fetch_json(api_url(api_root, "wp/v2/categories", slug=slug))
-            if not isinstance(answer, list) or not answer or "id" not in answer[0]:
-                self.logger.info("REST API has no category %r; reading HTML archives", slug)
+            category_id = await self.category_id(api_root, slug)
+            if category_id is None:
                 return None
-            category_id = int(answer[0]["id"])
         first_url = self.posts_url(api_root, category_id, 1)
         first_page = await self.try_download(first_url)
         posts = json_body(first_page) if first_page and first_page.status == 200 else None
@@ -124,16 +122,9 @@ class MercociudadesCovidSpider(CitywatchSpider):
             self.crawler.stats.inc_value("citywatch/api_fallback")
             return None
         self.crawler.stats.set_value("citywatch/listing_path", "rest_api")
-        results: list[Any] = await self.records_from_page(api_root, posts)
-        pages = total_pages(first_page)
-        if pages is None:  # no X-WP-TotalPages (a proxy dropped it): walk until a short page
-            if len(posts) == MAX_PER_PAGE:
-                results.append(self.api_page_request(api_root, category_id, 2, open_ended=True))
-            return results
-        results += [
-            self.api_page_request(api_root, category_id, page, open_ended=False)
-            for page in range(2, pages + 1)
-        ]
+        results: list[Any] = await self.records_from_page(api_root, first_url, posts)
+        walk, pages = self.rest_walk(first_page, posts)
+        results += [self.api_page_request(api_root, category_id, page, walk) for page in pages]
         return results
 
     def posts_url(self, api_root: str, category_id: int, page: int) -> str:
@@ -147,66 +138,79 @@ class MercociudadesCovidSpider(CitywatchSpider):
         )
 
     def api_page_request(
-        self, api_root: str, category_id: int, page: int, *, open_ended: bool
+        self, api_root: str, category_id: int, page: int, walk: NumberedWalk
     ) -> Request:
         return Request(
             self.posts_url(api_root, category_id, page),
             callback=self.parse_api_page,
             errback=self.listing_failed,
-            cb_kwargs={
-                "api_root": api_root,
-                "category_id": category_id,
-                "page": page,
-                "open_ended": open_ended,
-            },
-            # Walking without a page count, WordPress ends the walk with a 400.
-            meta={"citywatch_listing": True, "handle_httpstatus_list": [400] if open_ended else []},
+            cb_kwargs={"api_root": api_root, "category_id": category_id, "walk": walk},
+            # WordPress answers a page past the end with a 400: the walk ends there.
+            meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
         )
 
     async def parse_api_page(
-        self, response: Response, api_root: str, category_id: int, page: int, open_ended: bool
+        self, response: Response, api_root: str, category_id: int, walk: NumberedWalk
     ) -> AsyncIterator[Any]:
-        if open_ended and response.status == 400:
-            return  # rest_post_invalid_page_number: the previous page was the last
+        if response.status == 400:  # rest_post_invalid_page_number: the previous page was the last
+            walk.end()
+            return
         posts = json_body(response)
         if not isinstance(posts, list):
+            walk.end()
             self.listing_broken(response.url, "REST API page is not a JSON list of posts")
             return
-        for record in await self.records_from_page(api_root, posts):
+        for record in await self.records_from_page(api_root, response.url, posts):
             yield record
-        if open_ended and len(posts) == MAX_PER_PAGE:
-            yield self.api_page_request(api_root, category_id, page + 1, open_ended=True)
+        for page in self.rest_pages_after(walk, response, posts):
+            yield self.api_page_request(api_root, category_id, page, walk)
 
-    async def records_from_page(self, api_root: str, posts: list[Any]) -> list[Any]:
-        """The records of one page of posts (translations fetched and attached)."""
+    async def category_id(self, api_root: str, slug: str) -> int | None:
+        """The id of the category ``slug``; None (read the HTML archives) if the API has none."""
+        url = api_url(api_root, "wp/v2/categories", slug=slug)
+        answer = await self.fetch_json(url)
+        if not isinstance(answer, list) or not answer:
+            self.logger.info("REST API has no category %r; reading HTML archives", slug)
+            return None
+        try:
+            return read_term(answer[0]).id
+        except Malformed as error:
+            self.evidence.malformed(url, item_label("category", 0, answer[0]), error, entry=False)
+            return None
+
+    async def records_from_page(self, api_root: str, url: str, items: list[Any]) -> list[Any]:
+        """The records of one page of posts (translations fetched and attached); a malformed
+        post is dropped, the others kept."""
         originals = []
-        for post in posts:
-            if not isinstance(post, dict) or "id" not in post:
+        for index, item in enumerate(items):
+            try:
+                post = read_post(item)
+            except Malformed as error:
+                self.evidence.malformed(url, item_label("post", index, item), error, entry=True)
                 continue
-            lang = str(post.get("lang") or self.primary_language).lower()
-            translations = translation_ids(post)
+            lang = (post.lang or self.primary_language).lower()
             # The listing may hold every language; a translation rides with its original.
             if _base_language(lang) != self.primary_language and any(
-                _base_language(code) == self.primary_language for code in translations
+                _base_language(code) == self.primary_language for code in post.translations
             ):
                 continue
-            originals.append((post, lang, translations))
+            originals.append((post, lang))
         results: list[Any] = []
         changed = []
-        for post, lang, translations in originals:
-            marker = _post_marker(post, translations)
-            link = str(post.get("link") or "")
+        for post, lang in originals:
+            marker = _post_marker(post)
+            link = post.link or ""
             known = self.known.unchanged(link, marker)
             if known is not None:  # modified as when extracted: not even its translations
-                self.seen_posts.add(int(post["id"]))
+                self.seen_posts.add(post.id)
                 results.append(self.page_seen(known, link, "citywatch/skipped_unchanged"))
             else:
-                changed.append((post, lang, translations, marker))
-        await self.resolve_terms(api_root, [post for post, _, _, _ in changed])
+                changed.append((post, lang, marker))
+        await self.resolve_terms(api_root, [post for post, _, _ in changed])
         results += await asyncio.gather(*(self.api_record(api_root, *entry) for entry in changed))
         return results
 
-    async def resolve_terms(self, api_root: str, posts: list[dict[str, Any]]) -> None:
+    async def resolve_terms(self, api_root: str, posts: list[WordPressPost]) -> None:
         """Names of category and tag ids, for posts served without ``_embedded`` terms."""
         for taxonomy, field, route in (
             ("category", "categories", "wp/v2/categories"),
@@ -214,78 +218,85 @@ class MercociudadesCovidSpider(CitywatchSpider):
         ):
             wanted = sorted(
                 {
-                    int(term_id)
+                    term_id
                     for post in posts
-                    if post_terms(post, taxonomy) is None
-                    for term_id in post.get(field) or []
-                    if str(term_id).isdigit()
+                    if post.terms(taxonomy) is None
+                    for term_id in post.term_ids[field]
                 }
                 - {term_id for (tax, term_id) in self.term_names if tax == taxonomy}
             )
             for chunk in (
                 wanted[i : i + MAX_PER_PAGE] for i in range(0, len(wanted), MAX_PER_PAGE)
             ):
-                answer = await self.fetch_json(
-                    api_url(
-                        api_root, route, include=",".join(map(str, chunk)), per_page=MAX_PER_PAGE
-                    )
+                url = api_url(
+                    api_root, route, include=",".join(map(str, chunk)), per_page=MAX_PER_PAGE
                 )
-                for term in answer if isinstance(answer, list) else []:
-                    if isinstance(term, dict) and "id" in term and term.get("name"):
-                        self.term_names[(taxonomy, int(term["id"]))] = str(term["name"])
+                answer = await self.fetch_json(url)
+                for index, item in enumerate(answer if isinstance(answer, list) else []):
+                    try:
+                        term = read_term(item)
+                    except Malformed as error:
+                        label = item_label("term", index, item)
+                        self.evidence.malformed(url, label, error, entry=False)
+                        continue
+                    self.term_names[(taxonomy, term.id)] = term.name
 
-    def term_list(self, post: dict[str, Any], taxonomy: str, field: str) -> list[str]:
-        embedded = post_terms(post, taxonomy)
+    def term_list(self, post: WordPressPost, taxonomy: str, field: str) -> list[str]:
+        embedded = post.terms(taxonomy)
         if embedded is not None:
             return embedded
-        ids = [int(i) for i in post.get(field) or [] if str(i).isdigit()]
+        ids = post.term_ids[field]
         return [self.term_names[(taxonomy, i)] for i in ids if (taxonomy, i) in self.term_names]
 
     async def api_record(
-        self,
-        api_root: str,
-        post: dict[str, Any],
-        lang: str,
-        translations: dict[str, int],
-        marker: str | None,
+        self, api_root: str, post: WordPressPost, lang: str, marker: str | None
     ) -> PageRecord:
-        self.seen_posts.add(int(post["id"]))
-        link = post.get("link")
+        self.seen_posts.add(post.id)
         record = PageRecord(
             source_key=self.name,
             kind="post",
-            stable_id=f"{self.name}:wp:{post['id']}",
-            url=str(link or api_url(api_root, f"wp/v2/posts/{post['id']}")),
-            canonical_url=link,
-            title=_rendered(post.get("title")),
-            summary_html=_rendered(post.get("excerpt")),
-            body_html=_rendered(post.get("content")),
+            stable_id=f"{self.name}:wp:{post.id}",
+            url=post.link or api_url(api_root, f"wp/v2/posts/{post.id}"),
+            canonical_url=post.link,
+            title=_text(post.title),
+            summary_html=_text(post.excerpt),
+            body_html=_text(post.content),
             # Local time, as the site shows it: the GMT date can be the next day.
-            published=post.get("date"),
-            updated=post.get("modified"),
+            published=post.date,
+            updated=post.modified,
             language=lang,
             categories=self.term_list(post, "category", "categories"),
             tags=self.term_list(post, "post_tag", "tags"),
-            extra={"wordpress_id": post["id"], "listing": "rest_api"},
+            extra={"wordpress_id": post.id, "listing": "rest_api"},
             listing_marker=marker,
         )
-        for code, post_id in sorted(translations.items()):
-            answer = await self.fetch_json(api_url(api_root, f"wp/v2/posts/{post_id}"))
-            if isinstance(answer, dict) and answer.get("link"):
-                record.translations.append(
-                    {
-                        "language": code,
-                        "url": str(answer["link"]),
-                        "title": _rendered(answer.get("title")),
-                    }
-                )
-        if not translations and self.multilingual and link and not _declares_translations(post):
+        for code, post_id in sorted(post.translations.items()):
+            translation = await self.translation(api_root, code, post_id)
+            if translation is not None:
+                record.translations.append(translation)
+        hidden = not post.translations and not post.declares_translations
+        if hidden and self.multilingual and post.link:
             # A multilingual site whose API hides translations: its pages still link them.
-            page = await self.try_download(str(link))
+            page = await self.try_download(post.link)
             if isinstance(page, TextResponse) and page.status == 200:
-                meta = page_metadata(page.selector, page.url)
+                meta = self.metadata(page)
                 record.translations += await self.translations_of(meta, lang)
         return record
+
+    async def translation(self, api_root: str, code: str, post_id: int) -> dict[str, Any] | None:
+        """The translation ``post_id`` as a record keeps it; None when it cannot be read."""
+        url = api_url(api_root, f"wp/v2/posts/{post_id}")
+        answer = await self.fetch_json(url)
+        if answer is None:
+            return None
+        try:
+            translated = read_post(answer)
+        except Malformed as error:
+            self.evidence.malformed(url, f"translation {code} (id {post_id})", error, entry=False)
+            return None
+        if not translated.link:
+            return None
+        return {"language": code, "url": translated.link, "title": _text(translated.title)}
 
     # -- the HTML path -----------------------------------------------------------------------
 
@@ -297,19 +308,17 @@ class MercociudadesCovidSpider(CitywatchSpider):
         entries = self.profile.nodes(response.selector, "listing", "entries")
         if not entries:
             self.listing_broken(response.url, "archive page lists no posts (selector profile?)")
-        for entry in entries:
-            href = self.profile.first(entry, "listing", "entry_url")
-            if href:
-                yield self.follow_detail(response.urljoin(href), self.parse_post)
+        urls = [
+            response.urljoin(href)
+            for entry in entries
+            if (href := self.profile.first(entry, "listing", "entry_url"))
+        ]
+        for url in urls:
+            yield self.follow_detail(url, self.parse_post)
         next_page = self.profile.first(response.selector, "listing", "next_page")
-        if next_page:
+        if next_page and self.read_on(response, urls):
             for url in self.next_listing_pages(response, next_page):
-                yield Request(
-                    url,
-                    callback=self.parse_archive,
-                    errback=self.listing_failed,
-                    meta={"citywatch_listing": True},
-                )
+                yield self.follow_listing(response, url, self.parse_archive)
 
     async def parse_post(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
@@ -320,7 +329,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
         record = self.html_record(response)
         if record is None:
             return
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         record.translations += await self.translations_of(meta, record.language or "")
         yield record
 
@@ -337,7 +346,7 @@ class MercociudadesCovidSpider(CitywatchSpider):
         return found
 
     def html_record(self, response: TextResponse) -> PageRecord | None:
-        meta = page_metadata(response.selector, response.url)
+        meta = self.metadata(response)
         page = response.selector
         post_id = meta.wordpress_id or _post_id_from_classes(page)
         if post_id is not None:
@@ -371,29 +380,22 @@ class MercociudadesCovidSpider(CitywatchSpider):
     # -- plumbing ----------------------------------------------------------------------------
 
 
-def _post_marker(post: dict[str, Any], translations: dict[str, int]) -> str | None:
+def _post_marker(post: WordPressPost) -> str | None:
     """What says a post changed: its modified date, and which posts translate it."""
-    modified = post.get("modified_gmt") or post.get("modified")
-    if not modified:
+    if not post.marker:
         return None
-    linked = ",".join(f"{code}:{post_id}" for code, post_id in sorted(translations.items()))
-    return f"{modified}|{linked}" if linked else str(modified)
+    linked = ",".join(f"{code}:{post_id}" for code, post_id in sorted(post.translations.items()))
+    return f"{post.marker}|{linked}" if linked else post.marker
 
 
-def _rendered(field: Any) -> str | None:
-    if isinstance(field, dict):
-        field = field.get("rendered")
-    return field.strip() if isinstance(field, str) and field.strip() else None
+def _text(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
 
 
 def _is_archive(response: TextResponse) -> bool:
     """A category archive lists posts; a WordPress page (body class ``page``) only talks."""
     classes = set((response.css("body::attr(class)").get() or "").split())
     return "archive" in classes or not classes & {"page", "single", "singular"}
-
-
-def _declares_translations(post: dict[str, Any]) -> bool:
-    return "translations" in post or "wpml_translations" in post
 
 
 def _base_language(code: str) -> str:
@@ -406,11 +408,11 @@ def _last_segment(url: str) -> str:
 
 
 def _category_id(json_alternate: str | None) -> int | None:
-    match = re.search(r"/wp/v2/categories/(\d+)", json_alternate or "")
+    match = re.search(r"/wp/v2/categories/(\d{1,18})\b", json_alternate or "")
     return int(match.group(1)) if match else None
 
 
 def _post_id_from_classes(page: Any) -> int | None:
     classes = " ".join(page.xpath("//body/@class | //article/@id | //article/@class").getall())
-    match = re.search(r"\bpostid-(\d+)|\bpost-(\d+)\b", classes)
+    match = re.search(r"\bpostid-(\d{1,18})\b|\bpost-(\d{1,18})\b", classes)
     return int(match.group(1) or match.group(2)) if match else None

@@ -26,6 +26,7 @@ import lxml.etree  # type: ignore[import-untyped]  # no stubs: types-lxml is not
 from w3lib.encoding import html_to_unicode
 
 from pipeline.links.classes import Fingerprint
+from pipeline.text import without_controls
 
 __all__ = [
     "Page",
@@ -240,7 +241,8 @@ def _parse(html: bytes | str, encoding: str | None) -> Any:
     if isinstance(html, bytes):
         content_type = f"text/html; charset={encoding}" if encoding else None
         _, html = html_to_unicode(content_type, html)
-    html = _XML_DECLARATION.sub("", html, count=1)
+    # libxml2 reads a NUL as U+FFFD; the rest of citywatch drops it (see pipeline.text).
+    html = _XML_DECLARATION.sub("", html, count=1).replace("\x00", "")
     if not html.strip():
         return None
     try:
@@ -301,7 +303,7 @@ def _canonical_url(document: Any, url: str) -> str | None:
     ]
     hrefs += [str(content) for content in _OG(document, name="og:url")]
     for href in hrefs:
-        href = href.strip()
+        href = without_controls(href).strip()
         if not href:
             continue
         absolute = urljoin(url, href)
@@ -319,4 +321,6 @@ def _charset(content_type: str) -> str | None:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.translate(_INVISIBLE).split())
+    """One line of what a page shows, without invisible or control characters (a title is
+    stored and printed: see `pipeline.text.without_controls`)."""
+    return " ".join(without_controls(text).translate(_INVISIBLE).split())

@@ -12,6 +12,7 @@ Two fingerprints are kept on the link, both from usable checks only:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from crawler.links import LinkObservation
 from pipeline.links.classes import USABLE, Fingerprint, Verdict
 from pipeline.links.fingerprint import simhash_distance, simhash_from_hex, simhash_to_hex
 from pipeline.links.states import LinkPolicy, LinkStatus, Transition, transition
+from pipeline.text import without_controls_in
 from storage.links import link_event
 from storage.models import ChangeEvent, Link, LinkCheck
 from storage.runs import json_ready, require_aware
@@ -49,6 +51,7 @@ def record_outcome(
     session. Nothing is flushed, so a batch of checks is written in one go when the caller
     commits."""
     require_aware(now)
+    verdict = _storable(verdict)
     session.add(_check_row(link, verdict, observation, now))
     before = link_status(link)
     moved_to = verdict.suggested_url or verdict.final_url
@@ -70,6 +73,19 @@ def record_outcome(
         events.append(link_event(link, "content_drifted", now, **drift))
     session.add_all(events)
     return events
+
+
+def _storable(verdict: Verdict) -> Verdict:
+    """What a site sent (a Location, a header, a heading quoted as evidence, an error naming
+    them), without control characters: a terminal obeys them, PostgreSQL refuses NUL. The
+    fingerprint's title and canonical URL are clean already (pipeline.links.fingerprint)."""
+    return replace(
+        verdict,
+        final_url=without_controls_in(verdict.final_url),
+        suggested_url=without_controls_in(verdict.suggested_url),
+        evidence=without_controls_in(json_ready(verdict.evidence)),
+        error=without_controls_in(verdict.error),
+    )
 
 
 def link_status(link: Link) -> LinkStatus:
@@ -120,16 +136,16 @@ def _check_row(
         simhash=simhash_to_hex(fingerprint.simhash) if fingerprint else None,
         title=fingerprint.title if fingerprint else None,
         canonical_url=fingerprint.canonical_url if fingerprint else None,
-        evidence=json_ready(verdict.evidence),
-        error=verdict.error or observation.error,
+        evidence=verdict.evidence,
+        error=verdict.error or without_controls_in(observation.error),
     )
 
 
 def _keep_validators(link: Link, observation: LinkObservation) -> None:
     """ETag and Last-Modified of a usable answer, to ask "unchanged?" next time. A 304 may
     omit them: the ones it answered to still hold."""
-    etag = observation.headers.get("etag")
-    last_modified = observation.headers.get("last-modified")
+    etag = without_controls_in(observation.headers.get("etag"))
+    last_modified = without_controls_in(observation.headers.get("last-modified"))
     if observation.not_modified:
         link.etag = etag or link.etag
         link.last_modified = last_modified or link.last_modified
@@ -187,7 +203,7 @@ def _transition_detail(
     detail: dict[str, Any] = {
         "state": link.state,
         "previous_state": before.state,
-        "evidence": json_ready(verdict.evidence),
+        "evidence": verdict.evidence,
     }
     if kind in ("link_failing", "link_broken"):
         detail["consecutive_failures"] = link.consecutive_failures

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.pool import NullPool
 
+from crawler.spiders.cities_for_global_health import MAX_COUNTER, read_counters
 from pipeline.replicas.cities_for_global_health import CitiesForGlobalHealthSite, Initiative
 from storage.db import make_engine
 from storage.models import CrawlRun, Record
@@ -208,3 +209,15 @@ def test_redesigned_site_raises_an_alarm_instead_of_empty_records(tmp_path: Path
     report = json.loads(run_cli("--config", str(config), "report", "--format", "json").stdout)
     alarms = [alarm for run in report["runs"] for alarm in run["alarms"]]
     assert alarms and all({"kind", "detail"} <= alarm.keys() for alarm in alarms)
+
+
+def test_a_counter_beyond_belief_is_refused() -> None:
+    """A counter is a source statistic, never a loop bound; a made-up one is not kept (and
+    5,000 digits, which int() refuses, do not stop the crawl)."""
+    huge = "9" * 5000
+    found, refused = read_counters(
+        ["612 initiatives uploaded", f"{huge} cities with initiatives", "1.204 iniciativas"]
+    )
+    assert found == {"initiatives": 612}
+    assert refused == {"cities": huge}
+    assert read_counters([f"{MAX_COUNTER + 1} cities"]) == ({}, {"cities": str(MAX_COUNTER + 1)})

@@ -8,8 +8,10 @@ import gzip
 from scrapy.http import Response, TextResponse
 
 from crawler.delta import TRANSLATION_MARKER, KnownPages, page_key
-from crawler.paging import pages_ahead
-from crawler.sitemaps import Download, read_sitemaps
+from crawler.evidence import BOUND_EVIDENCE, MALFORMED, MALFORMED_ENTRIES, MALFORMED_SAMPLES
+from crawler.paging import LISTING_WINDOW, Ahead, NumberedWalk, pages_ahead
+from crawler.sitemaps import MAX_SITEMAPS, Download, read_sitemaps
+from tests.helpers import site_evidence
 
 
 def test_page_key_ignores_host_scheme_fragment_and_argument_order() -> None:
@@ -40,6 +42,7 @@ def test_a_page_is_unchanged_only_when_its_marker_is_the_one_it_was_extracted_wi
     assert (translation.stable_id, translation.primary_url) == ("a:1", "https://a.org/p/1/")
 
 
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>https://a.org/post-sitemap.xml.gz</loc></sitemap>
@@ -72,39 +75,108 @@ def test_sitemaps_named_in_robots_txt_are_read_through_indexes_and_gzip() -> Non
             "https://a.org/post-sitemap.xml.gz": gzip.compress(POSTS),
         }
     )
-    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt"))
+    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence()))
     assert found == {"https://a.org/p/1/": "2020-05-01T10:00:00+00:00"}
     assert "https://elsewhere.org/sitemap.xml" not in requested  # another host: not followed
 
 
 def test_without_robots_sitemap_lines_the_usual_places_are_tried() -> None:
     download, requested = serve({"https://a.org/sitemap.xml": POSTS})
-    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt"))
+    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence()))
     assert found == {"https://a.org/p/1/": "2020-05-01T10:00:00+00:00"}
     assert requested[-1] == "https://a.org/sitemap.xml"
 
 
 def test_a_sitemap_that_is_not_xml_gives_no_lastmod() -> None:
     download, _ = serve({"https://a.org/wp-sitemap.xml": b"<html><body>Not found</body></html>"})
-    assert asyncio.run(read_sitemaps(download, "https://a.org/robots.txt")) == {}
+    assert asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", site_evidence())) == {}
 
 
-def test_pager_links_give_every_page_up_to_the_last() -> None:
+def test_an_index_naming_more_sitemaps_than_read_is_noted_and_malformed_entries_dropped() -> None:
+    locs = "".join(
+        f"<sitemap><loc>https://a.org/s{n}.xml</loc></sitemap>" for n in range(MAX_SITEMAPS + 50)
+    )
+    index = f'<sitemapindex xmlns="{NS}">{locs}</sitemapindex>'.encode()
+    bad = (
+        f'<urlset xmlns="{NS}"><url><loc>javascript:alert(1)</loc></url>'
+        "<url><loc>https://a.org/p/9/</loc><lastmod>ayer</lastmod></url>"
+        "<url><loc>https://a.org/p/8/</loc><lastmod>2020-05-02</lastmod></url></urlset>"
+    ).encode()
+    download, requested = serve(
+        {"https://a.org/robots.txt": b"Sitemap: https://a.org/index.xml\n",
+         "https://a.org/index.xml": index, "https://a.org/s0.xml": bad}
+    )  # fmt: skip
+    evidence = site_evidence()
+    found = asyncio.run(read_sitemaps(download, "https://a.org/robots.txt", evidence))
+    assert found == {"https://a.org/p/8/": "2020-05-02"}
+    assert len(requested) == 1 + MAX_SITEMAPS  # robots.txt, the index and 199 of its sitemaps
+    stats = evidence.stats.get_stats()
+    [bound] = stats[BOUND_EVIDENCE]
+    assert (bound["kind"], bound["url"], bound["limit"]) == (
+        "sitemaps",
+        "https://a.org/index.xml",
+        MAX_SITEMAPS,
+    )
+    assert stats[MALFORMED] == 2 and MALFORMED_ENTRIES not in stats
+    assert [(m["item"], m["field"]) for m in stats[MALFORMED_SAMPLES]] == [
+        ("entry 0", "loc"),
+        ("entry 1", "lastmod"),
+    ]
+
+
+def test_pager_links_give_the_pages_ahead_within_the_window() -> None:
     base = "https://a.org/initiatives?page=0"
     links = ["?page=1", "?page=2", "?page=41", "/other?page=99"]
-    assert pages_ahead(base, "?page=1", links) == [
-        f"https://a.org/initiatives?page={n}" for n in range(2, 42)
-    ]
+    ahead = pages_ahead(base, "?page=1", links, window=5)
+    assert ahead.urls == [f"https://a.org/initiatives?page={n}" for n in range(2, 6)]
+    assert ahead.last_page == 41
+    near_the_end = pages_ahead("https://a.org/initiatives?page=38", "?page=39", links, window=5)
+    assert [url[-2:] for url in near_the_end.urls] == ["40", "41"]
     wordpress = pages_ahead(
         "https://a.org/covid-19/page/2/",
         "/covid-19/page/3/",
         ["/covid-19/", "/covid-19/page/3/", "/covid-19/page/12/"],
     )
-    assert wordpress[0] == "https://a.org/covid-19/page/4/"
-    assert wordpress[-1] == "https://a.org/covid-19/page/12/"
+    assert wordpress.urls[0] == "https://a.org/covid-19/page/4/"
+    assert wordpress.urls[-1] == "https://a.org/covid-19/page/12/"
 
 
 def test_a_pager_without_a_last_page_link_gives_nothing_ahead() -> None:
-    assert pages_ahead("https://a.org/", "/page/2/", ["/page/2/"]) == []
-    assert pages_ahead("https://a.org/", "/page/2/", []) == []
-    assert pages_ahead("https://a.org/", "/page/2/", ["/page/99999/"]) == []  # not believed
+    assert pages_ahead("https://a.org/", "/page/2/", ["/page/2/"]) == Ahead([], 2)
+    assert pages_ahead("https://a.org/", "/page/2/", []) == Ahead([], None)
+
+
+def test_a_pager_announcing_a_huge_last_page_gives_a_window_and_the_announced_count() -> None:
+    ahead = pages_ahead("https://a.org/", "/page/2/", ["/page/99999/"])
+    assert len(ahead.urls) == LISTING_WINDOW - 1 and ahead.last_page == 99999
+    digits = "9" * 5000  # int() refuses more than 4300 digits
+    huge = pages_ahead("https://a.org/", "/page/2/", [f"/page/{digits}/"])
+    assert huge.last_page == 10**9
+    assert pages_ahead("https://a.org/", f"/page/{digits}/", ["/page/3/"]).urls == []
+
+
+def test_a_numbered_walk_asks_a_window_ahead_and_one_more_per_page_read() -> None:
+    walk = NumberedWalk(last=10, window=3)
+    assert walk.start(["a", "b"], full=True) == [2, 3, 4]
+    assert walk.page_read(["c", "d"], full=True) == [5]
+    assert walk.page_read(["e", "f"], full=True) == [6]
+    assert walk.page_read(["g"], full=False) == []  # a short page is the last
+    assert walk.ended and not walk.looped
+    assert walk.page_read(["h", "i"], full=True) == []  # pages in flight are read, no more asked
+
+
+def test_a_numbered_walk_stops_at_its_last_page_an_empty_one_or_a_loop() -> None:
+    counted = NumberedWalk(last=3, window=8)
+    assert counted.start(["a"], full=True) == [2, 3]
+    assert counted.page_read(["b"], full=True) == []
+    open_ended = NumberedWalk(last=None, window=1)
+    assert open_ended.start(["a"], full=True) == [2]
+    assert open_ended.page_read([], full=True) == []  # an empty page
+    looping = NumberedWalk(last=None, window=1)
+    assert looping.start(["a", "b"], full=True) == [2]
+    assert looping.page_read(["c", "d"], full=True) == [3]
+    assert looping.page_read(["b", "a"], full=True) == []  # seen before: the pager loops
+    assert looping.looped
+    ended = NumberedWalk(last=None)
+    ended.end()  # a 400 past the end
+    assert ended.page_read(["z"], full=True) == []

@@ -27,6 +27,7 @@ def test_source_overrides_and_alarm_thresholds_reach_the_crawler() -> None:
         "min_field_coverage": 0.8,
         "max_record_drop": 0.3,
         "max_http_error_rate": 0.1,
+        "max_malformed_share": 0.0,
     }
     assert settings["CITYWATCH_SOURCE"]["start_urls"] == ["https://mercociudades.org/covid-19/"]
     assert settings["HTTPCACHE_POLICY"] == "crawler.httpcache.RevalidatingPolicy"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from crawler.evidence import BOUND_EVIDENCE, BOUNDS_EXCEEDED, MALFORMED, MALFORMED_ENTRIES
 from pipeline.alarms import Alarm, AlarmThresholds, evaluate_alarms
 from tests.conftest import Replica, run_cli, start_replica, stop_replica
 from tests.helpers import write_config
@@ -29,6 +30,43 @@ def healthy(**changes: Any) -> dict[str, Any]:
 
 def kinds(stats: dict[str, Any], reason: str = "finished", previous: int | None = 100) -> list[str]:
     return [alarm.kind for alarm in evaluate_alarms(stats, reason, previous, THRESHOLDS)]
+
+
+def test_a_bound_exceeded_names_the_site_the_bound_and_the_evidence() -> None:
+    lying = {"kind": "announced_count", "url": "https://a.org/wp-json/wp/v2/posts?page=1",
+             "reason": "X-WP-TotalPages announces 999999", "bound": "crawl.max_listing_pages",
+             "limit": 10000, "announced": 999999}  # fmt: skip
+    page = "https://a.org/covid-19/page/4/"
+    looping = {"kind": "looping_pager", "url": page, "reason": f"{page} lists only entries seen"}
+    stats = healthy(**{BOUND_EVIDENCE: [lying, looping], BOUNDS_EXCEEDED: 2})
+    [announced, loop] = evaluate_alarms(stats, "finished", 100, THRESHOLDS)
+    assert (announced.kind, loop.kind) == ("bound_exceeded", "bound_exceeded")
+    assert announced.message == (
+        "a.org: X-WP-TotalPages announces 999999 (crawl.max_listing_pages = 10000)"
+    )
+    assert announced.evidence == {**lying, "exceeded": 2, "sample_urls": [lying["url"]]}
+    assert loop.message == f"a.org: {page} lists only entries seen"
+
+
+def test_a_crawl_stopped_by_max_pages_names_the_bound() -> None:
+    stats = healthy(**{"citywatch/bound/max_pages": 500})
+    [bound, _] = evaluate_alarms(stats, "closespider_pagecount", 100, THRESHOLDS)
+    assert bound.message == "the crawl stopped after 500 responses (crawl.max_pages = 500)"
+    assert (bound.evidence["bound"], bound.evidence["limit"]) == ("crawl.max_pages", 500)
+
+
+def test_malformed_entries_raise_an_alarm_beyond_the_tolerated_share() -> None:
+    sample = {"url": "https://a.org/wp-json/wp/v2/posts?page=1", "item": "post 2 (id 'abc')",
+              "field": "id", "problem": "not an id: str 'abc'"}  # fmt: skip
+    stats = healthy(**{MALFORMED_ENTRIES: 5, MALFORMED: 6, "citywatch/malformed_samples": [sample]})
+    [alarm] = evaluate_alarms(stats, "finished", 100, THRESHOLDS)
+    assert alarm.message == (
+        "5 listing entries were malformed and dropped, beside 100 records read "
+        "(e.g. post 2 (id 'abc'): id: not an id: str 'abc')"
+    )
+    assert (alarm.evidence["share"], alarm.evidence["sample_urls"]) == (0.048, [sample["url"]])
+    tolerant = AlarmThresholds(("title",), 0.9, 0.3, 0.1, max_malformed_share=0.05)
+    assert evaluate_alarms(stats, "finished", 100, tolerant) == []
 
 
 def test_a_healthy_run_raises_no_alarm() -> None:
@@ -53,7 +91,9 @@ def test_a_first_run_has_no_baseline_to_drop_from() -> None:
         ({"downloader/exception_count": 30}, "finished", ["http_error_rate"]),
         ({"downloader/response_status_count/403": 30}, "finished", ["http_error_rate"]),
         ({"downloader/response_status_count/404": 30}, "finished", []),
-        ({}, "closespider_pagecount", ["crawl_not_finished"]),
+        ({}, "closespider_pagecount", ["bound_exceeded", "crawl_not_finished"]),
+        ({MALFORMED_ENTRIES: 1, MALFORMED: 1}, "finished", ["malformed_items"]),
+        ({MALFORMED: 3}, "finished", []),  # a JSON-LD node, a term: no record lost
         ({"citywatch/listing_failures": 1}, "finished", ["crawl_not_finished"]),
     ],
 )

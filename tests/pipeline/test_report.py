@@ -91,6 +91,7 @@ def test_report_lists_new_updated_and_removed_with_changed_fields() -> None:
                     "listing_failures": 0,
                     "detail_failures": 0,
                     "dropped_missing_title": 0,
+                    "dropped_malformed": 0,
                 },
                 "unmapped_labels": {"Juventudes": 2},
                 "missing_fields": {"city": 3},

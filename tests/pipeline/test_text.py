@@ -9,6 +9,8 @@ from pipeline.text import (
     html_to_text,
     match_key,
     truncate,
+    without_controls,
+    without_controls_in,
 )
 
 WORDPRESS_BODY = """
@@ -210,3 +212,34 @@ def test_summary_keeps_a_sentence_that_merely_mentions_reading() -> None:
 )
 def test_match_key_ignores_case_accents_and_punctuation(label: str | None, key: str | None) -> None:
     assert match_key(label) == key
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Plan \x1b[31mrojo\x1b[0m", "Plan rojo"),  # a colour sequence goes whole
+        ("Título\x1b]0;otra ventana\x07 real", "Título real"),  # so does a window title (OSC)
+        ("Alerta\x07\x07 roja", "Alerta roja"),
+        ("con\x00 nulo", "con nulo"),
+        ("C1\x9b31m y \x85 NEL", "C131m y NEL"),  # C1 controls go one by one
+        ("precio \u202e0001$\u202c total", "precio 0001$ total"),  # bidi override
+        ("aislado \u2066texto\u2069 fin", "aislado texto fin"),
+        ("עברית \u200fmarca", "עברית \u200fmarca"),  # a right-to-left mark stays
+        ("fin\x1b", "fin"),
+    ],
+)
+def test_inline_text_has_no_control_characters(raw: str, expected: str) -> None:
+    assert clean_inline(raw) == expected
+    assert html_to_text(f"<p>{raw}</p>") == expected
+
+
+def test_without_controls_keeps_lines_and_tabs() -> None:
+    assert without_controls("uno\r\ndos\rtres\tcuatro\x0bcinco\x1b[2Jseis\x7f") == (
+        "uno\ndos\ntres\tcuatro cincoseis"
+    )
+    assert without_controls("texto limpio") == "texto limpio"
+
+
+def test_without_controls_in_cleans_every_string_of_a_json_value() -> None:
+    value = {"a\x1b": ["x\x00", ("y\x07", 3)], "n": None, "f": 1.5}
+    assert without_controls_in(value) == {"a": ["x", ("y", 3)], "n": None, "f": 1.5}

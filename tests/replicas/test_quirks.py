@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
-from pipeline.replicas.wordpress.quirks import QUIRKS, REDESIGN
+from pipeline.replicas.wordpress.quirks import LOOPING_PAGER, QUIRKS, REDESIGN
 from tests.replicas.conftest import Fetched, fetch
 
 SIZE = 25
@@ -518,7 +518,8 @@ def test_redesign_state_2() -> None:
 
 def test_redesign_with_every_other_quirk() -> None:
     # The agency's theme replaces the block theme too; the landing page is a redesigned page.
-    server = served(*QUIRKS, rest_api=False)
+    # (A pager that never ends could not be walked to its end.)
+    server = served(*QUIRKS.keys() - {LOOPING_PAGER}, rest_api=False)
     site = site_of(server)
     assert site.landing_page_id is not None
     page = get(server, "/covid-19/")
@@ -527,6 +528,47 @@ def test_redesign_with_every_other_quirk() -> None:
     assert "wp-block-post-title" not in page.text
     cards = _walk_listing(server, "/category/covid-19/")
     assert [href for href, *_ in cards] == [BASE + post.path for post in site.posts()]
+
+
+# -- lying-page-count and looping-pager: hostile paging -------------------------------------
+
+
+def test_lying_page_count() -> None:
+    server = served("lying-page-count")
+    site = site_of(server)
+    url = f"/wp-json/wp/v2/posts?categories={site.category_id}&per_page=10"
+    first, last, past = (get(server, f"{url}&page={n}") for n in (1, 3, 4))
+    for answer in (first, last, past):
+        assert answer.status == 200
+        assert (answer.header("X-WP-TotalPages"), answer.header("X-WP-Total")) == (
+            "999999",
+            "9999990",
+        )
+    assert [item["id"] for item in first.json()] == [post.id for post in site.posts()[:10]]
+    assert [item["id"] for item in last.json()] == [post.id for post in site.posts()[20:]]
+    assert past.json() == []
+    plain = get(served(), f"{url}&page=4")
+    assert plain.status == 400  # as WordPress answers a page past the end
+
+
+def test_looping_pager() -> None:
+    server = served("looping-pager", rest_api=False)
+    site = site_of(server)
+
+    def listed(path: str) -> tuple[list[str], str | None]:
+        page = get(server, path).html
+        return page.css("h2.entry-title a::attr(href)").getall(), page.css(
+            "link[rel=next]::attr(href)"
+        ).get()
+
+    pages = -(-SIZE // 10)
+    first, next_of_first = listed("/covid-19/")
+    assert first == [BASE + post.path for post in site.posts()[:10]]
+    assert next_of_first == BASE + "/covid-19/page/2/"
+    past, next_of_past = listed(f"/covid-19/page/{pages + 1}/")
+    assert past == first  # the first page again
+    assert next_of_past == BASE + f"/covid-19/page/{pages + 2}/"
+    assert listed("/covid-19/page/999/")[1] == BASE + "/covid-19/page/1000/"
 
 
 # -- combinations and the command line -------------------------------------------------------

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 __all__ = [
     "BLOCK_THEME",
     "LANDING_PAGE",
+    "LOOPING_PAGER",
+    "LYING_PAGE_COUNT",
     "NO_EMBED",
     "NO_POLYLANG_REST",
     "NO_TOTAL_HEADERS",
@@ -27,6 +29,10 @@ LANDING_PAGE = "landing-page"
 ROBOTS_DISALLOW_API = "robots-disallow-api"
 BLOCK_THEME = "block-theme"
 REDESIGN = "redesign"
+LYING_PAGE_COUNT = "lying-page-count"
+LOOPING_PAGER = "looping-pager"
+# What a lying site announces (see `pipeline.replicas.wordpress.rest`).
+LYING_TOTAL_PAGES = 999999
 
 QUIRKS: dict[str, str] = {
     NO_EMBED: "the REST API ignores _embed (post objects never carry _embedded), as with a "
@@ -42,6 +48,11 @@ QUIRKS: dict[str, str] = {
     "instead of the classic theme's entry-* markup",
     REDESIGN: "an agency's redesign: mc-* markup (no entry-*/hentry/post-ID classes, no <time>, "
     "no <link rel=next>) and no Yoast (no JSON-LD, no og:*); overrides block-theme",
+    LYING_PAGE_COUNT: "the REST post collections announce X-WP-TotalPages: 999999 (and an "
+    "X-WP-Total to match) and answer every page past the last with an empty list, as a broken "
+    "cache or a hostile site does",
+    LOOPING_PAGER: "the HTML archives never end: a page past the last answers with the posts of "
+    "an earlier page again, and every page links the next one",
 }
 
 

@@ -6,7 +6,7 @@ core parameters a crawler uses (``page``, ``per_page``, ``categories``, ``tags``
 ``search``, ``_embed``, ``_fields``) and Polylang's ``lang`` (the default language when absent);
 the pages a site has (``/wp/v2/pages``). The REST quirks (``no-embed``, ``no-total-headers``,
 ``no-polylang-rest``) take away what a security plugin, a caching proxy or Polylang's free
-version take away.
+version take away; ``lying-page-count`` announces pages that are not there.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ from pipeline.replicas.wordpress.formatting import (
     texturize,
 )
 from pipeline.replicas.wordpress.model import Blog, Page, Post, Snapshot, Term
-from pipeline.replicas.wordpress.quirks import NO_EMBED, NO_POLYLANG_REST, NO_TOTAL_HEADERS
+from pipeline.replicas.wordpress.quirks import (
+    LYING_PAGE_COUNT,
+    LYING_TOTAL_PAGES,
+    NO_EMBED,
+    NO_POLYLANG_REST,
+    NO_TOTAL_HEADERS,
+)
 from pipeline.replicas.wordpress.rest_query import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -228,13 +234,27 @@ def _post_collection(ctx: RestContext, params: Query) -> Response:
     if search:
         posts = [post for post in posts if search.casefold() in post.title.casefold()]
     posts = _ordered(posts, params)
-    page, headers = params.paginate(
-        posts, ctx.api + "/wp/v2/posts", "rest_post_invalid_page_number"
-    )
+    if LYING_PAGE_COUNT in ctx.quirks:
+        page, headers = _lying_page(posts, params)
+    else:
+        page, headers = params.paginate(
+            posts, ctx.api + "/wp/v2/posts", "rest_post_invalid_page_number"
+        )
     embed = ctx.embed_rels(params)
     fields = params.values("_fields")
     payload = [filtered(_post_json(ctx, post, embed), fields) for post in page]
     return _collection(ctx, payload, snapshot.last_modified, headers)
+
+
+def _lying_page(posts: list[Post], params: Query) -> tuple[list[Post], list[tuple[str, str]]]:
+    """The page asked for (empty past the last), under headers announcing 999999 pages."""
+    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page = params.integer("page", 1, 1, None)
+    headers = [
+        ("X-WP-Total", str(LYING_TOTAL_PAGES * per_page)),
+        ("X-WP-TotalPages", str(LYING_TOTAL_PAGES)),
+    ]
+    return posts[(page - 1) * per_page : page * per_page], headers
 
 
 def _ordered(posts: list[Post], params: Query) -> list[Post]:

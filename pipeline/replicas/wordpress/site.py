@@ -19,7 +19,12 @@ from pipeline.replicas.server import Response
 from pipeline.replicas.wordpress import block_theme, feeds, redesign, rest, seo, theme
 from pipeline.replicas.wordpress.formatting import http_date
 from pipeline.replicas.wordpress.model import Blog, Language, Page, Post, Snapshot
-from pipeline.replicas.wordpress.quirks import BLOCK_THEME, REDESIGN, ROBOTS_DISALLOW_API
+from pipeline.replicas.wordpress.quirks import (
+    BLOCK_THEME,
+    LOOPING_PAGER,
+    REDESIGN,
+    ROBOTS_DISALLOW_API,
+)
 
 __all__ = ["POSTS_PER_PAGE", "WordPressSite"]
 
@@ -264,9 +269,14 @@ class WordPressSite:
     ) -> Response:
         posts = self._listing(snapshot, lang, archive)
         total = -(-len(posts) // POSTS_PER_PAGE)
-        if page > max(total, 1):
+        shown_page = page
+        if LOOPING_PAGER in self.quirks and total:
+            # Past the last page, an earlier page again; every page links one more.
+            shown_page = (page - 1) % total + 1
+            total = page + 1
+        elif page > max(total, 1):
             return self._not_found(base, snapshot, archive.path + f"page/{page}/")
-        shown = posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
+        shown = posts[(shown_page - 1) * POSTS_PER_PAGE : shown_page * POSTS_PER_PAGE]
         urls = (
             archive.page_url(base, page),
             archive.page_url(base, page - 1) if page > 1 else None,

@@ -1,0 +1,210 @@
+"""Counts a site announces are capped and checked as pages arrive; listing pages are asked a
+window ahead, never all at once; a pager that never ends, or loops, is stopped with the
+``bound_exceeded`` alarm (the run removes nothing); SIGTERM ends such a crawl at once.
+
+Every crawl runs as a user runs it, in its own process, against a replica or a hostile site on
+127.0.0.1; its peak RSS is read from the kernel (``wait4``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.replicas.mercociudades import MercociudadesSite
+from pipeline.replicas.server import ReplicaServer
+from pipeline.settings_table import setting
+from tests.conftest import run_cli, start_replica, stop_replica
+from tests.helpers import read_jsonl, wait_until, write_config
+from tests.hostile_wordpress import SECTION, EndlessArchive, HostileWordPress
+
+# A crawl of a few hundred records stays near 150 MiB; before, X-WP-TotalPages: 999999 took 3 GB.
+RSS_LIMIT_MIB = 400
+POSTS_ROUTE = "/wp-json/wp/v2/posts"
+
+
+@dataclass
+class Crawl:
+    """A `citywatch crawl` process, and once it ended: its exit code, output, peak RSS."""
+
+    process: subprocess.Popen[bytes]
+    output: Any
+    started: float
+    code: int | None = None
+    rss_mib: int = 0
+    seconds: float = 0.0
+
+    @classmethod
+    def start(cls, config: Path) -> Crawl:
+        # A file, not a pipe: a pipe nobody reads would fill and block the crawl.
+        output = tempfile.TemporaryFile()  # noqa: SIM115  (closed by `close`)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "--config", str(config), "crawl"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        return cls(process, output, time.monotonic())
+
+    def ended(self) -> bool:
+        pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+        if not pid:
+            return False
+        self.code = self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.rss_mib = usage.ru_maxrss // 1024
+        self.seconds = time.monotonic() - self.started
+        return True
+
+    def wait(self, timeout: float) -> None:
+        try:
+            wait_until(self.ended, timeout, "the crawl to end")
+        except AssertionError:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    @property
+    def text(self) -> str:
+        self.output.seek(0)
+        return str(self.output.read().decode("utf-8", "replace"))
+
+    def close(self) -> None:
+        if self.code is None:
+            self.process.kill()
+            self.process.wait()
+        self.output.close()
+
+
+def report_of(config: Path) -> dict[str, Any]:
+    report = run_cli("--config", str(config), "report", "--format", "json")
+    assert report.code == 0, report.stderr
+    return dict(json.loads(report.stdout))
+
+
+def post_ids(config: Path) -> list[str]:
+    exported = read_jsonl(run_cli("--config", str(config), "export").stdout)
+    return sorted(r["id"] for r in exported if r["kind"] == "post")
+
+
+def test_listings_are_bounded_by_default() -> None:
+    assert setting("crawl.max_listing_pages").default == 10_000
+    assert setting("crawl.max_pages").default == 200_000
+
+
+def test_a_lying_page_count_is_capped_and_the_real_records_kept(tmp_path: Path) -> None:
+    """X-WP-TotalPages: 999999 on a site of 200 posts (two pages of 100; then empty pages)."""
+    replica = start_replica("mercociudades_covid", "--size", "200", "--quirk", "lying-page-count")
+    crawl = None
+    try:
+        config = write_config(
+            tmp_path, f"{replica.base_url}/covid-19/", f"sqlite:///{tmp_path}/b.db"
+        )
+        assert run_cli("--config", str(config), "init").code == 0
+        crawl = Crawl.start(config)
+        crawl.wait(timeout=90)
+        targets = replica.stats()["targets"]
+    finally:
+        if crawl is not None:
+            crawl.close()
+        stop_replica(replica)
+    assert crawl.code == 1, crawl.text[-3000:]  # partial: a run with an alarm removes nothing
+    site = MercociudadesSite(seed=1, size=200)
+    assert post_ids(config) == sorted(f"mercociudades_covid:wp:{p.id}" for p in site.posts(1))
+    pages = [t for t in targets if t.startswith(POSTS_ROUTE + "?")]
+    assert len(pages) == 3, pages  # the two real pages and the empty one that ends the walk
+    [run] = report_of(config)["runs"]
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert alarm["detail"]["announced"] == 999999
+    assert alarm["detail"]["bound"] == "crawl.max_listing_pages"
+    assert alarm["detail"]["limit"] == 10_000
+    assert "page=1" in alarm["detail"]["url"] and alarm["detail"]["sample_urls"]
+    assert replica.base_url.removeprefix("http://") in alarm["message"]
+    assert run["status"] == "partial"
+    assert crawl.rss_mib < RSS_LIMIT_MIB and crawl.seconds < 60
+
+
+def test_a_pager_that_loops_is_stopped_with_the_alarm(tmp_path: Path) -> None:
+    """Past its last page, the archive answers every page with earlier posts again."""
+    replica = start_replica(
+        "mercociudades_covid", "--size", "30", "--no-rest-api", "--quirk", "looping-pager"
+    )
+    try:
+        config = write_config(
+            tmp_path, f"{replica.base_url}/covid-19/", f"sqlite:///{tmp_path}/l.db"
+        )
+        assert run_cli("--config", str(config), "init").code == 0
+        crawled = run_cli("--config", str(config), "crawl", timeout=90)
+        counts = replica.stats()["counts"]
+    finally:
+        stop_replica(replica)
+    assert crawled.code == 1, crawled.stderr[-3000:]
+    site = MercociudadesSite(seed=1, size=30)
+    assert post_ids(config) == sorted(f"mercociudades_covid:wp:{p.id}" for p in site.posts(1))
+    archive = sorted(path for path in counts if path.startswith("/covid-19/page/"))
+    assert archive == ["/covid-19/page/2/", "/covid-19/page/3/", "/covid-19/page/4/"]
+    [run] = report_of(config)["runs"]
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert alarm["detail"]["url"] == f"{replica.base_url}/covid-19/page/4/"
+    assert "already listed" in alarm["message"]
+
+
+@pytest.fixture
+def endless() -> Iterator[ReplicaServer]:
+    with ReplicaServer(EndlessArchive()) as server:
+        yield server
+
+
+def test_an_endless_pager_of_new_posts_stops_at_the_listing_bound(
+    endless: ReplicaServer, tmp_path: Path
+) -> None:
+    config = write_config(
+        tmp_path,
+        endless.base_url + SECTION,
+        f"sqlite:///{tmp_path}/e.db",
+        extra_crawl="max_listing_pages = 12",
+    )
+    assert run_cli("--config", str(config), "init").code == 0
+    crawled = run_cli("--config", str(config), "crawl", timeout=90)
+    assert crawled.code == 1, crawled.stderr[-3000:]
+    # The start page and pages 2 to 12: ten posts each.
+    assert post_ids(config) == sorted(f"mercociudades_covid:wp:{i}" for i in range(10, 130))
+    archive = [path for path in endless.request_counts if path.startswith(SECTION)]
+    assert len(archive) == 12
+    [run] = report_of(config)["runs"]
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert alarm["detail"]["bound"] == "crawl.max_listing_pages"
+    assert alarm["detail"]["limit"] == 12
+    assert alarm["detail"]["url"] == f"{endless.base_url}{SECTION}page/13/"
+    assert run["status"] == "partial"
+
+
+def test_sigterm_ends_the_crawl_of_an_endless_listing_within_seconds(tmp_path: Path) -> None:
+    """A REST API announcing 999999 pages of 100 new posts each, for ever."""
+    with ReplicaServer(HostileWordPress(endless=True, announced_pages=999999)) as server:
+        config = write_config(tmp_path, server.base_url + SECTION, f"sqlite:///{tmp_path}/s.db")
+        assert run_cli("--config", str(config), "init").code == 0
+        crawl = Crawl.start(config)
+        try:
+            wait_until(
+                lambda: server.request_counts.get(POSTS_ROUTE, 0) >= 3,
+                60,
+                "three pages of posts asked for",
+            )
+            crawl.process.send_signal(signal.SIGTERM)
+            crawl.wait(timeout=15)
+        finally:
+            crawl.close()
+    assert crawl.code == 1, crawl.text[-3000:]
+    assert crawl.rss_mib < RSS_LIMIT_MIB
+    [run] = report_of(config)["runs"]
+    assert (run["status"], run["close_reason"]) == ("partial", "shutdown")
