@@ -23,6 +23,7 @@ from pipeline.replicas.server import ReplicaServer
 from pipeline.report import md_prose, md_url
 from tests.conftest import run_cli
 from tests.helpers import FailingSite, write_config
+from tests.hostile_wordpress import SECTION, HostileWordPress, post_json
 
 
 def report_formats() -> tuple[str, ...]:
@@ -62,9 +63,15 @@ def crawl(config: Path, expected_code: int) -> None:
 
 
 def start(tmp_path: Path, server: ReplicaServer, extra_crawl: str = "", options: str = "") -> Path:
+    return start_at(tmp_path, server, "/covid-19/", extra_crawl, options)
+
+
+def start_at(
+    tmp_path: Path, server: ReplicaServer, path: str, extra_crawl: str = "", options: str = ""
+) -> Path:
     config = write_config(
         tmp_path,
-        f"{server.base_url}/covid-19/",
+        server.base_url + path,
         f"sqlite:///{tmp_path / 'citywatch.db'}",
         extra_crawl=extra_crawl,
         options=options,
@@ -203,12 +210,73 @@ def crawl_cut_short(tmp_path: Path) -> Crawled:
     )
 
 
+def site_with_a_malformed_post(tmp_path: Path) -> Crawled:
+    """A REST listing whose second post has an id that is not a number: dropped, the rest kept."""
+    site = HostileWordPress()
+    with ReplicaServer(site) as server:
+        posts = [post_json(n, f"Post {n}", f"<p>Texto {n}.</p>") for n in (101, 102, 104)]
+        posts.insert(1, {**post_json(103, "Post 103", "<p>Texto 103.</p>"), "id": "abc"})
+        site.posts = posts
+        config = start_at(tmp_path, server, SECTION)
+        crawl(config, 1)
+        page = server.base_url + "/wp-json/wp/v2/posts?categories=47&per_page=100&page=1"
+    return Crawled(
+        config,
+        {
+            "malformed_items": {
+                # three posts and the landing page read, one post dropped
+                "dropped_entries": 1,
+                "dropped_items": 1,
+                "records": 4,
+                "share": 0.2,
+                "samples": [
+                    {
+                        "url": page + "&_embed=wp%3Aterm",
+                        "item": "post 1 (id 'abc')",
+                        "field": "id",
+                        "problem": "not an id: str 'abc'",
+                    }
+                ],
+                "sample_urls": [page + "&_embed=wp%3Aterm"],
+            }
+        },
+    )
+
+
+def site_announcing_a_million_pages(tmp_path: Path) -> Crawled:
+    """X-WP-TotalPages: 999999 on a listing of 20 posts: not believed, the real posts kept."""
+    with ReplicaServer(MercociudadesSite(size=20, quirks={"lying-page-count"})) as server:
+        config = start(tmp_path, server)
+        crawl(config, 1)
+        page = (
+            server.base_url
+            + "/wp-json/wp/v2/posts?categories=47&per_page=100&page=1&_embed=wp%3Aterm"
+        )
+    return Crawled(
+        config,
+        {
+            "bound_exceeded": {
+                "kind": "announced_count",
+                "url": page,
+                "reason": "X-WP-TotalPages announces 999999",
+                "bound": "crawl.max_listing_pages",
+                "limit": 10000,
+                "announced": 999999,
+                "exceeded": 1,
+                "sample_urls": [page],
+            }
+        },
+    )
+
+
 # A crawl raising each kind (it may raise others too).
 SCENARIOS: dict[str, Callable[[Path], Crawled]] = {
     "zero_records": site_that_fails_everything,
     "record_count_drop": site_that_lost_records,
     "field_coverage": site_redesigned_without_dates,
+    "malformed_items": site_with_a_malformed_post,
     "http_error_rate": site_refusing_some_pages,
+    "bound_exceeded": site_announcing_a_million_pages,
     "crawl_not_finished": crawl_cut_short,
 }
 

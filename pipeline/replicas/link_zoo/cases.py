@@ -100,6 +100,7 @@ CASES: tuple[Case, ...] = (
         for name in REDIRECT_CHAINS
     ),
     Case("redirect-loop", "redirect_loop", _main("/loop/{i}/a")),
+    Case("redirect-to-ftp", "unsafe_redirect", _main("/outside/{i}")),
     Case("status-404", "not_found", _main("/status/404/{i}")),
     Case("status-410", "not_found", _main("/status/410/{i}")),
     Case("status-400", "client_error", _main("/status/400/{i}")),

@@ -140,6 +140,7 @@ class ZooSite:
                 (r"/blog/(\d+)/how-we-fixed-our-broken-links/", self._mentions_404),
                 (r"/redirect/([\w-]+)/(\d+)(?:/(\d+))?", self._redirect_hop),
                 (r"/loop/(\d+)/([ab])", self._loop),
+                (r"/outside/(\d+)", self._to_ftp),
                 (r"/status/(\d{3})/(\d+)", self._status),
                 (r"/throttle/(\d+)/(\d+)", self._throttle),
                 (r"/flaky/(503|429)/(\d+)", self._flaky),
@@ -291,6 +292,11 @@ class ZooSite:
         if end == "a":
             return _redirect(301, f"{ask.origin}/loop/{index}/b")
         return _redirect(302, "a")
+
+    def _to_ftp(self, ask: _Ask, index: str) -> Response:
+        """An old report moved to the institution's FTP server: no browser follows it there."""
+        host = ask.host.split(":", 1)[0]
+        return _redirect(301, f"ftp://{host}/pub/informes/informe-{index}.pdf")
 
     def _soft_404_redirect(self, ask: _Ask, kind: str, index: str) -> Response:
         """A deleted practice sent to the home page (a "redirect 404s" plugin) or a 404 page."""
