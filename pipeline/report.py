@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from crawler.evidence import MALFORMED
 from pipeline.duplicates import evidence_reasons
 from pipeline.link_report import link_section
+from pipeline.text import without_controls, without_controls_in
 from storage.duplicates import DUPLICATE_EVENT, list_duplicates
 from storage.events import shorten
 from storage.models import CrawlRun, PossibleDuplicate, Record
@@ -217,14 +218,14 @@ def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 def md_escape(value: Any) -> str:
     """Scraped text made inert in Markdown and HTML (no links, no tags, no tables broken)."""
-    text = " ".join(str(value).split()) if value is not None else ""
+    text = _one_line(value)
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
 
 
 def md_prose(value: Any) -> str:
     """Text that may hold URLs (a link's evidence): the URLs as code, the rest escaped (quotes
     stay: with < and > escaped no tag, hence no attribute, can open)."""
-    text = " ".join(str(value).split()) if value is not None else ""
+    text = _one_line(value)
     pieces = _URL_IN_TEXT.split(text)  # the URLs at odd positions
     return "".join(
         md_url(piece) if position % 2 else _MD_SPECIAL.sub(r"\\\1", html.escape(piece, quote=False))
@@ -234,8 +235,14 @@ def md_prose(value: Any) -> str:
 
 def md_url(value: Any) -> str:
     """A URL shown as code: never a live link to whatever a page claimed."""
-    text = str(value or "").replace("`", "%60").replace("\n", "")
+    text = without_controls(str(value or "")).replace("`", "%60").replace("\n", "")
     return f"`{text}`" if text else ""
+
+
+def _one_line(value: Any) -> str:
+    """Text on one line, without control characters: storage strips them since issue 9, but a
+    database written before may still hold an escape sequence meant for a terminal."""
+    return " ".join(without_controls(str(value)).split()) if value is not None else ""
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -255,4 +262,5 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 
 def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    # JSON escapes C0 controls but not C1 controls or bidi overrides: strip them all.
+    return json.dumps(without_controls_in(report), ensure_ascii=False, indent=2) + "\n"

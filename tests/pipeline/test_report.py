@@ -52,6 +52,18 @@ def test_newlines_in_a_title_cannot_break_the_report_layout() -> None:
     assert "\n" not in md_escape("line one\n# heading\n- item")
 
 
+def test_control_characters_stored_before_never_reach_the_report() -> None:
+    # A database written before control characters were stripped at normalisation.
+    hostile = "Plan \x1b[31mrojo\x1b[0m\x07 de\x9b agua\u202e"
+    assert md_escape(hostile) == "Plan rojo de agua"
+    assert md_prose(hostile + " http://e.org/\x1b[2J") == "Plan rojo de agua `http://e.org/`"
+    assert md_url("http://e.org/\x00a") == "`http://e.org/a`"
+    assert json.loads(render_json({"title": hostile, "list": [hostile]})) == {
+        "title": "Plan rojo de agua",
+        "list": ["Plan rojo de agua"],
+    }
+
+
 def test_urls_are_shown_as_code_not_as_links() -> None:
     assert md_url("https://e.org/a`b") == "`https://e.org/a%60b`"
     assert md_url(None) == ""
