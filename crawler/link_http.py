@@ -39,6 +39,7 @@ __all__ = [
     "FETCHED_SCHEMES",
     "KEPT_HEADERS",
     "Unfetchable",
+    "content_length",
     "error_kind",
     "http_request",
     "is_html",
@@ -78,6 +79,7 @@ KEPT_HEADERS = (
     "x-cdn",
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_LENGTH_DIGITS = 18  # an exabyte: beyond that a Content-Length says nothing usable
 
 
 class Unfetchable(ValueError):
@@ -140,7 +142,7 @@ def retry_delay(value: str | None, attempt: int, now: datetime | None = None) ->
     (seconds or an HTTP date) when it gave one, else 0.5 s doubling each time."""
     if value:
         value = value.strip()
-        if value.isdigit():
+        if value.isascii() and value.isdigit():  # not "²": str.isdigit() takes it, float() not
             return float(value)
         try:
             when = parsedate_to_datetime(value)
@@ -150,6 +152,15 @@ def retry_delay(value: str | None, attempt: int, now: datetime | None = None) ->
             if when.tzinfo is not None:
                 return max(0.0, float((when - (now or datetime.now(UTC))).total_seconds()))
     return 0.5 * 2.0 ** (attempt - 1)
+
+
+def content_length(value: str) -> int | None:
+    """The size a Content-Length header announces, or None when it is no plain number (a
+    hostile "²" passes str.isdigit() and 5,000 digits pass int()'s patience: neither does)."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= MAX_LENGTH_DIGITS:
+        return int(value)
+    return None
 
 
 def error_kind(failure: Failure) -> tuple[str, str]:

@@ -51,7 +51,7 @@ def pages_ahead(
             for link in links
             if link.startswith(head)
             and link.endswith(tail)
-            and link[len(head) : len(link) - len(tail)].isdigit()
+            and _is_number(link[len(head) : len(link) - len(tail)])
         ]
         if not numbers:
             continue
@@ -59,6 +59,11 @@ def pages_ahead(
         upto = min(last, first + window - 2)
         return Ahead([f"{head}{number}{tail}" for number in range(first, upto + 1)], last)
     return Ahead([], None)
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _page_number(digits: str) -> int:

@@ -37,6 +37,7 @@ from twisted.python.failure import Failure
 
 from crawler.link_http import (
     Unfetchable,
+    content_length,
     error_kind,
     http_request,
     is_html,
@@ -438,9 +439,7 @@ class LinkCheckSpider(Spider):
             observation.body_cut_encoding = cut_encoding
         length = headers.get("content-length", "")
         observation.size = (
-            len(response.body)
-            if response.body and not stopped
-            else (int(length) if length.isdigit() else None)
+            len(response.body) if response.body and not stopped else content_length(length)
         )
         return observation
 

@@ -141,6 +141,12 @@ def test_pager_links_give_the_pages_ahead_within_the_window() -> None:
     assert wordpress.urls[-1] == "https://a.org/covid-19/page/12/"
 
 
+def test_a_pager_link_numbered_with_other_digits_is_not_a_page_number() -> None:
+    # "²" passes str.isdigit() but not int(): it must not end the listing's callback.
+    ahead = pages_ahead("https://a.org/", "/page/2/", ["/page/²/", "/page/5/"], window=10)
+    assert ahead == Ahead([f"https://a.org/page/{n}/" for n in (3, 4, 5)], 5)
+
+
 def test_a_pager_without_a_last_page_link_gives_nothing_ahead() -> None:
     assert pages_ahead("https://a.org/", "/page/2/", ["/page/2/"]) == Ahead([], 2)
     assert pages_ahead("https://a.org/", "/page/2/", []) == Ahead([], None)

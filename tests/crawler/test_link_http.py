@@ -9,7 +9,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.link_http import error_kind, origin_of, retry_delay, wants_head
+from crawler.link_http import content_length, error_kind, origin_of, retry_delay, wants_head
 from crawler.middlewares.private_network import PrivateNetworkRefused
 
 
@@ -27,6 +27,15 @@ def test_retry_after_in_seconds_or_as_a_date_is_honoured_else_backoff_doubles() 
     assert retry_delay("Sat, 28 Nov 2026 02:00:00 GMT", 1, now) == 0.0  # already past
     assert retry_delay(None, 1, now) == 0.5
     assert retry_delay("soon", 3, now) == 2.0
+
+
+def test_hostile_numbers_in_headers_are_no_numbers() -> None:
+    # str.isdigit() takes "²" (latin-1 0xB2), which float() and int() refuse; int() also
+    # refuses 5,000 digits. Each once ended the link check's callback, losing the check.
+    assert retry_delay("²", 2) == 1.0
+    assert content_length("²") is None
+    assert content_length("9" * 5000) is None
+    assert content_length(" 2885 ") == 2885
 
 
 def test_origins_keep_scheme_host_and_port() -> None:
