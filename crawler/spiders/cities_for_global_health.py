@@ -343,7 +343,7 @@ def _node_id(meta: PageMetadata, history_id: str | None) -> int | None:
     if match:
         return int(match.group(1))
     digits = (history_id or "").strip()
-    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
 
 
 def _base_language(code: str) -> str:
