@@ -460,7 +460,8 @@ def sources(obj: Context) -> None:
     "--force",
     is_flag=True,
     help="Use the --dir folder even if it holds other files: its citywatch.toml, citywatch.db, "
-    "report.md, report.json and httpcache are replaced.",
+    "report.md, report.json and httpcache are replaced (if each is a regular file, or a "
+    "real folder for httpcache: a symbolic link there is refused).",
 )
 @pass_context
 def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
@@ -473,6 +474,8 @@ def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
 
     The --dir folder must be new, empty, or one an earlier demo made: the demo starts from an
     empty catalogue there and never replaces another config or database (unless --force).
+    Where a file it replaces is a symbolic link (or anything but a regular file), it refuses
+    the folder before writing anything, even with --force.
 
     \b
     Example:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,3 +148,98 @@ def test_demo_ends_with_the_commands_that_read_its_database(tmp_path: Path) -> N
         ran = run_cli(*shlex.split(command)[1:], cwd=tmp_path)
         assert ran.code == 0, (command, ran.stderr)
     assert (tmp_path / "catalogue.jsonl").stat().st_size > 0
+
+
+def tree(folder: Path) -> dict[str, object]:
+    """Everything under `folder` as it is on disk, links not followed: a link's target, a
+    file's content, a folder or a named pipe as such."""
+    found: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        mode = path.lstat().st_mode
+        name = str(path.relative_to(folder))
+        if stat.S_ISLNK(mode):
+            found[name] = ("link", os.readlink(path))
+        elif stat.S_ISREG(mode):
+            found[name] = path.read_bytes()
+        else:
+            found[name] = stat.S_IFMT(mode)
+    return found
+
+
+def link_to_a_file(path: Path, outside: Path) -> None:
+    (outside / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    path.symlink_to(outside / "passwd")
+
+
+def link_to_a_folder(path: Path, outside: Path) -> None:
+    (outside / "precious").mkdir()
+    (outside / "precious" / "kept.txt").write_text("precious\n", "utf-8")
+    path.symlink_to(outside / "precious", target_is_directory=True)
+
+
+REPLACES = "the demo replaces it, even with --force: remove it, or give another --dir"
+EMPTIES = "the demo empties this folder, even with --force: remove it, or give another --dir"
+HOSTILE: dict[str, tuple[str, Callable[[Path, Path], None], str]] = {
+    "report.md links to a file": (
+        "report.md", link_to_a_file, f"is a symbolic link: {REPLACES}"
+    ),
+    "citywatch.toml links to a file": (
+        "citywatch.toml", link_to_a_file, f"is a symbolic link: {REPLACES}"
+    ),
+    "the database's WAL links to a file": (
+        "citywatch.db-wal", link_to_a_file, f"is a symbolic link: {REPLACES}"
+    ),
+    "the marker links to a file": (
+        DEMO_MARKER, link_to_a_file, f"is a symbolic link: {REPLACES}"
+    ),
+    "report.json is a named pipe": (
+        "report.json",
+        lambda path, _: os.mkfifo(path),
+        f"is a named pipe, not a regular file: {REPLACES}",
+    ),
+    "report.md is a folder": (
+        "report.md", lambda path, _: path.mkdir(), f"is a folder: {REPLACES}"
+    ),
+    "httpcache links to a folder": (
+        "httpcache", link_to_a_folder, f"is a symbolic link: {EMPTIES}"
+    ),
+    "httpcache is a file": (
+        "httpcache",
+        lambda path, _: path.write_text("not a cache\n", "utf-8"),
+        f"is a regular file: {EMPTIES}",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["", "--force"])
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_demo_refuses_a_link_or_other_odd_thing_where_it_writes_before_touching_anything(
+    tmp_path: Path, case: str, force: bool
+) -> None:
+    """In a folder an earlier demo made (or with --force), a link named like one of the demo's
+    files would take the demo's writes, or deletions, elsewhere: refused before anything."""
+    name, make, reason = HOSTILE[case]
+    folder, outside = tmp_path / "demo", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    for earlier in (DEMO_MARKER, "citywatch.toml", "citywatch.db", "report.json"):
+        (folder / earlier).write_text(f"an earlier demo's {earlier}\n", "utf-8")
+    (folder / name).unlink(missing_ok=True)
+    make(folder / name, outside)
+    before = tree(tmp_path)
+
+    result = run_cli(
+        "demo", "--dir", str(folder), "--size", "5", *(["--force"] if force else []), cwd=tmp_path
+    )
+
+    if name == DEMO_MARKER and not force:  # a linked marker does not make the folder the demo's
+        reason = ""
+    assert (result.code, result.stdout) == (2, ""), result.stderr[-2000:]
+    assert result.stderr == (
+        f"citywatch: error: {folder}/{name}: {reason}\n"
+        if reason
+        else f"citywatch: error: {folder}: folder is not empty and was not made by `citywatch "
+        "demo`, which would replace its citywatch.toml and citywatch.db: give a new or empty "
+        "folder, or --force\n"
+    )
+    assert tree(tmp_path) == before
