@@ -15,10 +15,10 @@ import click
 from rich.console import Console
 
 from pipeline.cli_support import (
+    CHECK_TIME,
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
-    TIME,
     TIME_HELP,
     Context,
     output_to,
@@ -53,7 +53,7 @@ MAX_REPORTED_LINES = 50
 )
 @click.option(
     "--now",
-    type=TIME,
+    type=CHECK_TIME,
     metavar="TIME",
     hidden=True,
     help=f"Date the checks at TIME (tests drive the days of the hysteresis with it). {TIME_HELP}.",
