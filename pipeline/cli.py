@@ -21,6 +21,7 @@ from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
+    ID,
     TIME,
     TIME_HELP,
     Context,
@@ -30,7 +31,7 @@ from pipeline.cli_support import (
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.output_file import OutputError, atomic_output, check_output_path
-from pipeline.replicas.states import MIN_RECORDS
+from pipeline.replicas.states import MAX_DEMO_RECORDS, MIN_RECORDS
 from pipeline.settings_table import SETTINGS
 from pipeline.terminal import counted, show_markdown, show_rows, stdout_console
 from storage.db import display_url
@@ -255,7 +256,7 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     "--run",
     "run_ids",
     multiple=True,
-    type=int,
+    type=ID,
     metavar="ID",
     help="Report on this run (repeatable); default: the latest run of each source.",
 )
@@ -383,7 +384,7 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
 
 
 @duplicates.command("confirm")
-@click.argument("pair_id", metavar="ID", type=int)
+@click.argument("pair_id", metavar="ID", type=ID)
 @pass_context
 def duplicates_confirm(obj: Context, pair_id: int) -> None:
     """Confirm pair ID: the two records are one practice (they stay linked, never merged).
@@ -396,7 +397,7 @@ def duplicates_confirm(obj: Context, pair_id: int) -> None:
 
 
 @duplicates.command("reject")
-@click.argument("pair_id", metavar="ID", type=int)
+@click.argument("pair_id", metavar="ID", type=ID)
 @pass_context
 def duplicates_reject(obj: Context, pair_id: int) -> None:
     """Reject pair ID: two different practices; the pair is never reported again.
@@ -451,10 +452,10 @@ def sources(obj: Context) -> None:
 )
 @click.option(
     "--size",
-    type=click.IntRange(min=MIN_RECORDS),
+    type=click.IntRange(MIN_RECORDS, MAX_DEMO_RECORDS),
     default=60,
     show_default=True,
-    help=f"Records on each replica site (at least {MIN_RECORDS}).",
+    help=f"Records on each replica site (at least {MIN_RECORDS}, at most {MAX_DEMO_RECORDS:,}).",
 )
 @click.option(
     "--force",

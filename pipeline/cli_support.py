@@ -13,6 +13,7 @@ from rich.console import Console
 
 from pipeline.config import Config, load_config
 from pipeline.output_file import atomic_output
+from storage.models import MAX_ID
 
 __all__ = [
     "CHECK_TIME",
@@ -20,6 +21,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_RUN_FAILED",
     "EXIT_USAGE",
+    "ID",
     "TIME",
     "TIME_HELP",
     "Context",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
+# An id of a run, a pair...: one the database can hold, so that a query never overflows.
+ID = click.IntRange(1, MAX_ID)
 # No emoji codes either: ":warning:" in a URL is text to show, not an emoji.
 stderr = Console(stderr=True, highlight=False, emoji=False)
 

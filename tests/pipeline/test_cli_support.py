@@ -10,6 +10,7 @@ import click
 import pytest
 
 from pipeline.cli_support import TIME, TIME_HELP
+from storage.migrate import upgrade
 from tests.conftest import invoke_cli
 
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -115,3 +116,41 @@ def test_a_link_check_is_dated_within_the_years_its_schedule_can_reach(
         f"1970-01-01 or after 9000-12-31 in UTC); {TIME_HELP} (see citywatch check-links "
         "--help)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["report", "--run", "99999999999999999999"], "'--run': 99999999999999999999"),
+        (["report", "--run", "2147483648"], "'--run': 2147483648"),
+        (["report", "--run", "0"], "'--run': 0"),
+        (["duplicates", "confirm", "--", "99999999999999999999"], "'ID': 99999999999999999999"),
+        (["duplicates", "reject", "2147483648"], "'ID': 2147483648"),
+        (["duplicates", "reject", "--", "-1"], "'ID': -1"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_an_id_the_database_cannot_hold_is_one_line_and_exit_2(
+    database_url: str, args: list[str], shown: str
+) -> None:
+    upgrade(database_url)
+    command = " ".join(word for word in args[:2] if not word.startswith("-"))
+
+    result = invoke_cli("--db", database_url, *args)
+
+    assert (result.code, result.stdout) == (2, ""), result.stderr
+    assert result.stderr == (
+        f"citywatch: error: Invalid value for {shown} is not in the range 1<=x<=2147483647 "
+        f"(see citywatch {command} --help)\n"
+    )
+
+
+def test_the_largest_id_is_asked_of_the_database(database_url: str) -> None:
+    upgrade(database_url)
+    for args, error in (
+        (["report", "--run", "2147483647"], "no crawl run 2147483647"),
+        (["duplicates", "confirm", "2147483647"], "no possible duplicate 2147483647"),
+    ):
+        result = invoke_cli("--db", database_url, *args)
+        assert (result.code, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"citywatch: error: {error}"), result.stderr

@@ -114,16 +114,16 @@ def test_demo_refuses_the_current_folder_when_it_holds_a_config(tmp_path: Path) 
     assert snapshot(tmp_path) == {"citywatch.toml": b"# mine\n"}
 
 
-@pytest.mark.parametrize("size", ["0", "-1", "2"])
-def test_a_demo_too_small_for_its_replicas_is_one_line_and_exit_2(
+@pytest.mark.parametrize("size", ["0", "-1", "2", "10001", "99999999999999999999"])
+def test_a_demo_too_small_for_its_replicas_or_too_large_to_build_is_one_line_and_exit_2(
     tmp_path: Path, size: str
 ) -> None:
     result = run_cli("demo", "--dir", str(tmp_path / "d"), "--size", size, cwd=tmp_path)
 
     assert result.code == 2
     assert result.stderr == (
-        f"citywatch: error: Invalid value for '--size': {size} is not in the range x>=3 "
-        "(see citywatch demo --help)\n"
+        f"citywatch: error: Invalid value for '--size': {size} is not in the range "
+        "3<=x<=10000 (see citywatch demo --help)\n"
     )
     assert not (tmp_path / "d").exists()
 
