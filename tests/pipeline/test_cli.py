@@ -15,7 +15,7 @@ from storage.migrate import head_revision, upgrade
 from storage.models import Record
 from storage.records import RecordData
 from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
-from tests.conftest import PG_URL, Replica, reset_postgres, run_cli
+from tests.conftest import PG_URL, Replica, invoke_cli, reset_postgres, run_cli
 from tests.helpers import read_jsonl, write_config
 from tests.storage.factories import OTHER_SOURCE_KEY, SOURCE_KEY, at, practice
 
@@ -330,3 +330,17 @@ def crawled_post_with_a_city(database_url: str) -> Record:
             return post
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("password", ["s3@cret", "s3/cret", "s3:cret", "s3%40cret"])
+def test_config_check_hides_a_password_however_it_is_spelt(tmp_path: Path, password: str) -> None:
+    url = f"postgresql://citywatch:{password}@127.0.0.1:1/catalogue"
+    config = write_config(tmp_path, "http://127.0.0.1:9/covid-19/", url)
+
+    checked = invoke_cli("--config", str(config), "config", "check")
+
+    assert (checked.code, checked.stderr) == (0, "")
+    assert checked.stdout == (
+        f"{config}: ok: 1 sources (1 enabled), 0 cited links, "
+        "database postgresql://citywatch:***@127.0.0.1:1/catalogue\n"
+    )
