@@ -61,7 +61,23 @@ def url_problem(url: str | URL) -> str | None:
     backend, _, driver = parsed.drivername.partition("+")
     if driver not in _DRIVERS.get(backend, ()):
         return f"{display_url(parsed)}: unsupported database; citywatch uses {SUPPORTED_DATABASES}"
+    if backend == "sqlite" and _in_memory(parsed):
+        return (
+            f"{display_url(url)}: an in-memory SQLite database vanishes when the command ends; "
+            "name a file: sqlite:///PATH"
+        )
     return None
+
+
+def _in_memory(url: URL) -> bool:
+    """Whether SQLite keeps this database in memory: no file (``sqlite://``), ``:memory:``,
+    or a URI asking for it (``file::memory:``, ``?mode=memory``)."""
+    database = url.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or url.query.get("mode") == "memory"
+    )
 
 
 def normalise_url(url: str | URL) -> URL:
