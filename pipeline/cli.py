@@ -33,7 +33,7 @@ from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.output_file import OutputError, atomic_output, check_output_path
 from pipeline.replicas.states import MAX_DEMO_RECORDS, MIN_RECORDS
 from pipeline.settings_table import SETTINGS
-from pipeline.terminal import counted, show_markdown, show_rows, stdout_console
+from pipeline.terminal import counted, printable, show_markdown, show_rows, stdout_console
 from storage.db import display_url
 from storage.errors import StorageError
 
@@ -65,7 +65,9 @@ class CitywatchGroup(click.Group):
 
 
 def _fail(message: str) -> NoReturn:
-    message = " ".join(message.split())  # one line, whatever the driver said
+    # One line, whatever the driver said, and plain text: a message may quote what a user or
+    # a library wrote (a cron parser quotes the expression), control characters and all.
+    message = printable(" ".join(message.split()))
     stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
     sys.exit(EXIT_USAGE)
 
@@ -434,7 +436,9 @@ def sources(obj: Context) -> None:
     rows, unread = source_rows(obj.config)
     if unread:
         stderr.print(
-            f"citywatch: {unread}; listing the config's sources only", markup=False, soft_wrap=True
+            f"citywatch: {printable(unread)}; listing the config's sources only",
+            markup=False,
+            soft_wrap=True,
         )
     show_rows(
         stdout_console(),

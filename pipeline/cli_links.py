@@ -132,7 +132,7 @@ def _urls_of(url_file: IO[bytes]) -> list[str]:
         stderr.print(f"citywatch: error: {printable(problem)}", markup=False, soft_wrap=True)
     if len(found.problems) > MAX_REPORTED_LINES:
         more = counted(len(found.problems) - MAX_REPORTED_LINES, "more bad line")
-        stderr.print(f"citywatch: error: {name}: {more}", markup=False, soft_wrap=True)
+        stderr.print(f"citywatch: error: {printable(name)}: {more}", markup=False, soft_wrap=True)
     if found.problems:
         sys.exit(EXIT_USAGE)
     if not found.urls:

@@ -18,6 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from pipeline.cli_support import EXIT_RUN_FAILED, EXIT_USAGE
 from pipeline.config import LINK_CHECK_SPIDER, ConfigError, load_config
+from pipeline.terminal import printable
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Command(ScrapyCrawlCommand):
         try:
             check_source_spider(self.settings, args[0])
         except (ConfigError, StorageError) as exc:
-            message = " ".join(str(exc).split())
+            message = printable(" ".join(str(exc).split()))  # one line, plain text
             print(f"scrapy crawl: error: {message}", file=sys.stderr)
             sys.exit(EXIT_USAGE)
 

@@ -126,3 +126,23 @@ def test_scrapy_crawl_of_a_spider_that_crawls_no_source_is_one_line_and_exit_2(
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no cache, no job files
     runs = run_cli("report", "--format", "json", cwd=project)
     assert json.loads(runs.stdout)["runs"] == []
+
+
+def test_scrapy_crawl_shows_a_config_error_with_its_control_characters_escaped(
+    tmp_path: Path,
+) -> None:
+    project, database = project_with(tmp_path, "http://127.0.0.1:9/covid-19/")
+    write_config(
+        project,
+        "http://127.0.0.1:9/covid-19/",
+        f"sqlite:///{database}",
+        options='schedule = "\\u001b[31m0 2 * * *"',
+    )
+
+    crawled = scrapy_crawl(project, "mercociudades_covid")
+
+    assert (crawled.returncode, crawled.stdout) == (2, "")
+    assert crawled.stderr == (
+        "scrapy crawl: error: citywatch.toml:17: sources[0].schedule: '\\x1b[31m0 2 * * *': not a "
+        'valid cron expression (Unrecognized expression "\\x1b[31m0" for field "minute")\n'
+    )
