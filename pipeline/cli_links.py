@@ -77,7 +77,8 @@ def check_links_command(
 
     A FILE with a bad line (not an http(s) URL, a host that is no domain name or IP address,
     whitespace or control characters, more than 2,083 characters) is refused whole: every bad
-    line is named on stderr (FILE:LINE: reason), nothing is checked or stored, exit code 2.
+    line is named on stderr (FILE:LINE: reason; a line without :// is not shown), nothing is
+    checked or stored, exit code 2.
 
     \b
     Example:
