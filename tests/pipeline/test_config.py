@@ -162,6 +162,21 @@ def test_enabled_source_without_a_spider_is_refused(tmp_path: Path) -> None:
     assert "sources.a.spider: no spider named 'a'" in result.stderr
 
 
+def test_the_spiders_a_source_may_name_leave_out_the_link_checker(tmp_path: Path) -> None:
+    """`link_checker` is refused as a source's spider: it is not offered as one either."""
+    config = tmp_path / "c.toml"
+    config.write_text(SOURCE + 'spider = "mercociudades"\n', "utf-8")
+
+    result = invoke_cli("--config", str(config), "config", "check")
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"citywatch: error: {config}: sources.a.spider: no spider named 'mercociudades' "
+        "(known: bank_of_best_practices, beyond_the_outbreak, bibliography, "
+        "cities_for_global_health, idb_cities_network, mercociudades_covid)\n"
+    )
+
+
 def test_config_init_writes_the_default_and_refuses_to_overwrite(tmp_path: Path) -> None:
     first = run_cli("config", "init", "-o", "citywatch.toml", cwd=tmp_path)
     assert first.code == 0, first.stderr
