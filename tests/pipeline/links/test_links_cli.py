@@ -237,3 +237,16 @@ def test_links_lists_by_pattern_in_every_format(config: Path) -> None:
 
     assert as_json.code == 0
     assert [row["url"] for row in json.loads(as_json.stdout)] == ["https://example.org/a"]
+
+
+@pytest.mark.parametrize("order", [["--due", "--all"], ["--all", "--due"]], ids=" ".join)
+def test_due_and_all_are_one_or_the_other(config: Path, order: list[str]) -> None:
+    """In its own process: were the two accepted, a link check would run."""
+    result = run_cli("--config", str(config), "check-links", *order)
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "citywatch: error: --due and --all cannot be given together: --due checks what is due "
+        "(the default), --all every monitored link (see citywatch check-links --help)\n"
+    )
+    assert stored_urls(config) == []
