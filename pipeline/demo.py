@@ -213,7 +213,7 @@ def run_demo(
             )
         config = load_config(str(config_path))
         initialise(config)
-        console.print(f"replicas: {', '.join(s.base_url for s in servers.values())}")
+        _say(console, f"replicas: {', '.join(s.base_url for s in servers.values())}")
         rounds = run_in_reactor(
             project_settings(str(config_path), None, log_level),
             lambda runner: _three_rounds(runner, config, servers, console),
@@ -244,15 +244,16 @@ async def _three_rounds(
         if number == 2:
             for server in servers.values():
                 server.set_state(2)
-            console.print(
-                "replicas switched to state 2: on each, one record added, one edited, one removed"
+            _say(
+                console,
+                "replicas switched to state 2: on each, one record added, one edited, one removed",
             )
         outcomes = await crawl_with_progress(runner, sources, console)
         for outcome in outcomes:
-            console.print(
+            _say(
+                console,
                 f"crawl {number}: {outcome.source_key} run {outcome.run_id}: "
-                f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} "
-                f"records"
+                f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} records",
             )
         rounds.append(outcomes)
         if any(o.reason == "shutdown" for o in outcomes):
@@ -261,8 +262,14 @@ async def _three_rounds(
             # Every link now, not only what is due: the demo's days are minutes apart.
             summary = await check_links_with(runner, config, everything=True)
             classes = ", ".join(f"{n} {c}" for c, n in summary.classes.most_common())
-            console.print(
+            _say(
+                console,
                 f"link check after crawl {number}: {counted(summary.links, 'link')}, {classes}",
-                markup=False,
             )
     return rounds
+
+
+def _say(console: Console, line: str) -> None:
+    """One line of the demo's progress on stderr: whole, however narrow the terminal or the
+    80 columns Rich assumes for a pipe, so that a log or a grep sees it as it is."""
+    console.print(line, markup=False, soft_wrap=True)

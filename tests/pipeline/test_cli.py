@@ -305,10 +305,13 @@ def test_crawl_pairs_a_new_record_with_its_copy_on_another_platform(
     )
     store_run(database_url, SOURCE_KEY, [replace(copy, url="https://c4gh.example/copy")], 1)
 
-    second = run_cli("--config", config, "crawl")
+    second = run_cli("--config", config, "crawl", env={"COLUMNS": "80"})
 
     assert second.code == 0, second.stderr[-2000:]
-    assert "possible duplicates: 1 new" in second.stderr
+    assert (  # one line, even at the 80 columns Rich assumes for a pipe
+        "possible duplicates: 1 new across sources; review them with `citywatch duplicates`"
+        in second.stderr.splitlines()
+    )
     [pair] = json.loads(run_cli("--config", config, "duplicates", "--format", "json").stdout)[
         "possible_duplicates"
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import stat
 from collections.abc import Callable
@@ -68,11 +69,35 @@ def test_demo_reports_what_was_added_edited_and_removed_on_every_replica(tmp_pat
     assert "Possible duplicates" in report_md
 
 
+REPLICA = r"http://127\.0\.0\.1:\d+"
+# The demo's own lines on stderr, each whole.
+PROGRESS = re.compile(
+    rf"replicas: {REPLICA}(, {REPLICA}){{5}}"
+    r"|crawl [123]: [a-z_]+ run \d+: finished, \d+ records"
+    r"|replicas switched to state 2: on each, one record added, one edited, one removed"
+    r"|link check after crawl [13]: \d+ links, \d+ ok(, \d+ [a-z_]+)*"
+)
+
+
 def test_demo_runs_again_in_the_same_folder_from_an_empty_catalogue(tmp_path: Path) -> None:
     for _ in range(2):
-        result = run_cli("demo", "--dir", str(tmp_path), "--size", "5", cwd=tmp_path)
+        # Piped, Rich takes the width of a terminal as 80: no line of the demo wraps at it.
+        result = run_cli(
+            "demo", "--dir", str(tmp_path), "--size", "5", cwd=tmp_path, env={"COLUMNS": "80"}
+        )
         assert result.code == 0, result.stderr[-3000:]
         assert "extraction alarm" not in result.stdout
+        progress = [line for line in result.stderr.splitlines() if "WARNING" not in line and line]
+        assert [line for line in progress if not PROGRESS.fullmatch(line)] == []
+        assert [line.split(":")[0] for line in progress] == [
+            "replicas",
+            *["crawl 1"] * len(DEMO_SOURCES),
+            "link check after crawl 1",
+            "replicas switched to state 2",
+            *["crawl 2"] * len(DEMO_SOURCES),
+            *["crawl 3"] * len(DEMO_SOURCES),
+            "link check after crawl 3",
+        ]
     assert (tmp_path / DEMO_MARKER).is_file()
 
 
