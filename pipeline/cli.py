@@ -21,6 +21,7 @@ from pipeline.cli_support import (
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
+    ID,
     TIME,
     TIME_HELP,
     Context,
@@ -30,9 +31,9 @@ from pipeline.cli_support import (
 )
 from pipeline.config import CONFIG_FILENAME, ConfigError, default_config_text
 from pipeline.output_file import OutputError, atomic_output, check_output_path
-from pipeline.replicas.states import MIN_RECORDS
+from pipeline.replicas.states import MAX_DEMO_RECORDS, MIN_RECORDS
 from pipeline.settings_table import SETTINGS
-from pipeline.terminal import counted, show_markdown, show_rows, stdout_console
+from pipeline.terminal import counted, printable, show_markdown, show_rows, stdout_console
 from storage.db import display_url
 from storage.errors import StorageError
 
@@ -64,7 +65,9 @@ class CitywatchGroup(click.Group):
 
 
 def _fail(message: str) -> NoReturn:
-    message = " ".join(message.split())  # one line, whatever the driver said
+    # One line, whatever the driver said, and plain text: a message may quote what a user or
+    # a library wrote (a cron parser quotes the expression), control characters and all.
+    message = printable(" ".join(message.split()))
     stderr.print(f"citywatch: error: {message}", markup=False, soft_wrap=True)
     sys.exit(EXIT_USAGE)
 
@@ -255,7 +258,7 @@ def crawl(obj: Context, sources: tuple[str, ...], fail_on_alarm: bool, full: boo
     "--run",
     "run_ids",
     multiple=True,
-    type=int,
+    type=ID,
     metavar="ID",
     help="Report on this run (repeatable); default: the latest run of each source.",
 )
@@ -383,7 +386,7 @@ def duplicates(ctx: click.Context, status: str, fmt: str) -> None:
 
 
 @duplicates.command("confirm")
-@click.argument("pair_id", metavar="ID", type=int)
+@click.argument("pair_id", metavar="ID", type=ID)
 @pass_context
 def duplicates_confirm(obj: Context, pair_id: int) -> None:
     """Confirm pair ID: the two records are one practice (they stay linked, never merged).
@@ -396,7 +399,7 @@ def duplicates_confirm(obj: Context, pair_id: int) -> None:
 
 
 @duplicates.command("reject")
-@click.argument("pair_id", metavar="ID", type=int)
+@click.argument("pair_id", metavar="ID", type=ID)
 @pass_context
 def duplicates_reject(obj: Context, pair_id: int) -> None:
     """Reject pair ID: two different practices; the pair is never reported again.
@@ -433,7 +436,9 @@ def sources(obj: Context) -> None:
     rows, unread = source_rows(obj.config)
     if unread:
         stderr.print(
-            f"citywatch: {unread}; listing the config's sources only", markup=False, soft_wrap=True
+            f"citywatch: {printable(unread)}; listing the config's sources only",
+            markup=False,
+            soft_wrap=True,
         )
     show_rows(
         stdout_console(),
@@ -451,16 +456,17 @@ def sources(obj: Context) -> None:
 )
 @click.option(
     "--size",
-    type=click.IntRange(min=MIN_RECORDS),
+    type=click.IntRange(MIN_RECORDS, MAX_DEMO_RECORDS),
     default=60,
     show_default=True,
-    help=f"Records on each replica site (at least {MIN_RECORDS}).",
+    help=f"Records on each replica site (at least {MIN_RECORDS}, at most {MAX_DEMO_RECORDS:,}).",
 )
 @click.option(
     "--force",
     is_flag=True,
     help="Use the --dir folder even if it holds other files: its citywatch.toml, citywatch.db, "
-    "report.md, report.json and httpcache are replaced.",
+    "report.md, report.json and httpcache are replaced (if each is a regular file, or a "
+    "real folder for httpcache: a symbolic link there is refused).",
 )
 @pass_context
 def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
@@ -473,6 +479,8 @@ def demo(obj: Context, directory: str | None, size: int, force: bool) -> None:
 
     The --dir folder must be new, empty, or one an earlier demo made: the demo starts from an
     empty catalogue there and never replaces another config or database (unless --force).
+    Where a file it replaces is a symbolic link (or anything but a regular file), it refuses
+    the folder before writing anything, even with --force.
 
     \b
     Example:

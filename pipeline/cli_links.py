@@ -15,10 +15,10 @@ import click
 from rich.console import Console
 
 from pipeline.cli_support import (
+    CHECK_TIME,
     EXIT_ALARM,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
-    TIME,
     TIME_HELP,
     Context,
     output_to,
@@ -45,15 +45,15 @@ MAX_REPORTED_LINES = 50
     "check-links", epilog="Settings of citywatch.toml ([link_check]):\n\n\b\n" + _LINK_CHECK_HELP
 )
 @click.argument("url_file", metavar="[FILE|-]", required=False, type=click.File("rb"))
-@click.option("--due", "mode", flag_value="due", default=True, help="Check what is due (default).")
-@click.option("--all", "mode", flag_value="all", help="Check every monitored link now.")
+@click.option("--due", is_flag=True, help="Check what is due (the default).")
+@click.option("--all", "everything", is_flag=True, help="Check every monitored link now.")
 @click.option("--source", "source_key", metavar="KEY", help="Only the links of this source.")
 @click.option(
     "--fail-on-broken", is_flag=True, help="Exit 3 when any monitored link is broken (for cron)."
 )
 @click.option(
     "--now",
-    type=TIME,
+    type=CHECK_TIME,
     metavar="TIME",
     hidden=True,
     help=f"Date the checks at TIME (tests drive the days of the hysteresis with it). {TIME_HELP}.",
@@ -62,7 +62,8 @@ MAX_REPORTED_LINES = 50
 def check_links_command(
     obj: Context,
     url_file: IO[bytes] | None,
-    mode: str,
+    due: bool,
+    everything: bool,
     source_key: str | None,
     fail_on_broken: bool,
     now: datetime | None,
@@ -77,7 +78,8 @@ def check_links_command(
 
     A FILE with a bad line (not an http(s) URL, a host that is no domain name or IP address,
     whitespace or control characters, more than 2,083 characters) is refused whole: every bad
-    line is named on stderr (FILE:LINE: reason), nothing is checked or stored, exit code 2.
+    line is named on stderr (FILE:LINE: reason; a line without :// is not shown), nothing is
+    checked or stored, exit code 2.
 
     \b
     Example:
@@ -88,6 +90,12 @@ def check_links_command(
     """
     from pipeline.commands import run_link_check
 
+    if due and everything:
+        raise click.UsageError(
+            "--due and --all cannot be given together: --due checks what is due (the default), "
+            "--all every monitored link",
+            click.get_current_context(),
+        )
     urls = _urls_of(url_file) if url_file else []
     if source_key is not None:
         obj.config.source(source_key)  # an unknown key is a one-line error
@@ -96,7 +104,7 @@ def check_links_command(
         obj.config_path,
         obj.db_url,
         obj.log_level,
-        everything=mode == "all",
+        everything=everything,
         source_key=source_key,
         urls=urls,
         now=now,
@@ -132,7 +140,7 @@ def _urls_of(url_file: IO[bytes]) -> list[str]:
         stderr.print(f"citywatch: error: {printable(problem)}", markup=False, soft_wrap=True)
     if len(found.problems) > MAX_REPORTED_LINES:
         more = counted(len(found.problems) - MAX_REPORTED_LINES, "more bad line")
-        stderr.print(f"citywatch: error: {name}: {more}", markup=False, soft_wrap=True)
+        stderr.print(f"citywatch: error: {printable(name)}: {more}", markup=False, soft_wrap=True)
     if found.problems:
         sys.exit(EXIT_USAGE)
     if not found.urls:

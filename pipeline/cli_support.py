@@ -13,12 +13,15 @@ from rich.console import Console
 
 from pipeline.config import Config, load_config
 from pipeline.output_file import atomic_output
+from storage.models import MAX_ID
 
 __all__ = [
+    "CHECK_TIME",
     "EXIT_ALARM",
     "EXIT_OK",
     "EXIT_RUN_FAILED",
     "EXIT_USAGE",
+    "ID",
     "TIME",
     "TIME_HELP",
     "Context",
@@ -30,6 +33,8 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_ALARM = 0, 1, 2, 3
+# An id of a run, a pair...: one the database can hold, so that a query never overflows.
+ID = click.IntRange(1, MAX_ID)
 # No emoji codes either: ":warning:" in a URL is text to show, not an emoji.
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
@@ -76,6 +81,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+# The moments a datetime holds, in UTC.
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 # How every option that takes a time (report --since, export --since, ...) says what it takes.
 TIME_HELP = (
     "TIME is ISO 8601, as citywatch prints it or shorter: 2026-11-27, 2026-11-27T02:00, "
@@ -88,15 +96,31 @@ class Timestamp(click.ParamType[datetime]):
 
     One type for every option, so that each accepts what every other accepts, and in
     particular the timestamps citywatch itself prints (``changed_at``, ``next --since``).
+    ``within`` bounds it further, for a time that citywatch moves by days or years.
     """
 
     name = "time"
+
+    def __init__(self, *, within: tuple[datetime, datetime] = (EARLIEST, LATEST)) -> None:
+        self.within = within
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> datetime:
         parsed = value if isinstance(value, datetime) else self._parse(str(value), param, ctx)
-        return _utc(parsed)
+        earliest, latest = self.within
+        try:
+            moment = _utc(parsed)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is a moment of year 0 in UTC
+            moment = None
+        if moment is None or not earliest <= moment <= latest:
+            self.fail(
+                f"{str(value)!r} is not a time (before {earliest.date().isoformat()} or after "
+                f"{latest.date().isoformat()} in UTC); {TIME_HELP}",
+                param,
+                ctx,
+            )
+        return moment
 
     def _parse(
         self, value: str, param: click.Parameter | None, ctx: click.Context | None
@@ -112,3 +136,7 @@ class Timestamp(click.ParamType[datetime]):
 
 
 TIME = Timestamp()
+# A time a link check is dated at: its schedule reaches a year (or so) before and after it.
+CHECK_TIME = Timestamp(
+    within=(datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 12, 31, 23, 59, 59, tzinfo=UTC))
+)

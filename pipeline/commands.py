@@ -147,6 +147,7 @@ def crawl_and_summarise(
             f"possible duplicates: {len(found.new_pair_ids)} new across sources; "
             "review them with `citywatch duplicates`",
             markup=False,
+            soft_wrap=True,
         )
     return outcomes
 

@@ -8,6 +8,7 @@ Where the file comes from, first match wins: ``--config PATH``, ``$CITYWATCH_CON
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -142,6 +143,7 @@ def parse_config(text: str, path: str) -> Config:
             raise locate.error(section, None, f"unknown section [{section}]")
     settings = _read_settings(document, locate)
     _check_archive_endpoint(settings, locate)
+    _check_exclude(settings, locate)
     sources = _read_sources(document.get("sources", []), locate, settings)
     links = _read_links(document.get("links", []), locate)
     return Config(path=path, settings=settings, sources=sources, links=links)
@@ -175,13 +177,23 @@ class _Locator:
         return None
 
     def error(
-        self, table: str, index: int | None, message: str, key: str | None = None
+        self,
+        table: str,
+        index: int | None,
+        message: str,
+        key: str | None = None,
+        *,
+        item: int | None = None,
     ) -> ConfigError:
+        """The error at `key` of a table (of the `index`-th one of an array of tables), or at
+        its value's `item`-th element for a list."""
         line = self.line_of(table, index, key)
         where = f"{self.path}:{line}" if line else self.path
         name = table if index is None else f"{table}[{index}]"
         if key:
             name = f"{name}.{key}"
+        if item is not None:
+            name = f"{name}[{item}]"
         return ConfigError(f"{where}: {name}: {message}")
 
 
@@ -220,6 +232,21 @@ def _check_archive_endpoint(settings: dict[str, Any], locate: _Locator) -> None:
         raise locate.error("link_check", None, f"{endpoint!r}: {problem}", "archive_endpoint")
 
 
+def _check_exclude(settings: dict[str, Any], locate: _Locator) -> None:
+    """Every pattern compiles, so that `config check` refuses what `check-links` would."""
+    for index, pattern in enumerate(settings["link_check.exclude"]):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise locate.error(
+                "link_check",
+                None,
+                f"{pattern!r}: not a regular expression ({exc})",
+                "exclude",
+                item=index,
+            ) from None
+
+
 def _check_value(row: Setting, value: Any, error: Any) -> Any:
     """Type-check one setting value; ``error(message)`` builds the exception to raise."""
     expected = row.type
@@ -232,8 +259,12 @@ def _check_value(row: Setting, value: Any, error: Any) -> Any:
         if not all(isinstance(item, str) for item in checked):
             raise error(f"expected a list of strings, got {value!r}")
         return list(checked)
+    if expected is float and not math.isfinite(checked):
+        raise error(f"must be a finite number, got {value!r}")
     if row.minimum is not None and checked < row.minimum:
         raise error(f"must be at least {row.minimum:g}, got {value!r}")
+    if row.maximum is not None and checked > row.maximum:
+        raise error(f"must be at most {row.maximum:g}, got {value!r}")
     if row.name == "database.url" and (problem := database_url_problem(checked)):
         raise error(problem)
     return value

@@ -21,7 +21,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.reactor import install_reactor
 
 import crawler.spiders
-from pipeline.config import Config, ConfigError, SourceConfig
+from pipeline.config import INTERNAL_SPIDERS, Config, ConfigError, SourceConfig
 
 __all__ = [
     "CrawlOutcome",
@@ -64,7 +64,7 @@ def select_sources(config: Config, keys: Sequence[str] = ()) -> list[SourceConfi
     sources = (
         [config.source(key) for key in keys] if keys else [s for s in config.sources if s.enabled]
     )
-    known = spider_names()
+    known = spider_names() - INTERNAL_SPIDERS  # the link checker crawls no source
     for source in sources:
         if source.spider not in known:
             raise ConfigError(

@@ -10,13 +10,16 @@ checked after the first and the last crawl, so the report shows the removed page
 The demo starts from an empty catalogue: it replaces the database, config, reports and HTTP
 cache in its folder. So it runs only in a new or empty folder, or in one it created before (it
 leaves a `DEMO_MARKER` file there), and refuses any other unless forced: a user's own
-``citywatch.toml`` and ``citywatch.db`` are never overwritten by surprise.
+``citywatch.toml`` and ``citywatch.db`` are never overwritten by surprise. Forced or not, each
+of those files must be a regular file (or absent) and the cache a real folder, checked before
+anything is written: a symbolic link would take the demo's writes or deletions elsewhere.
 """
 
 from __future__ import annotations
 
 import shlex
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +35,7 @@ from pipeline.commands import (
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.crawl import CrawlOutcome, project_settings, run_in_reactor, select_sources
 from pipeline.links.check import check_links_with
-from pipeline.output_file import atomic_output
+from pipeline.output_file import OutputError, atomic_output, check_output_path, file_kind
 from pipeline.replicas.bibliography import CITED_PATHS
 from pipeline.replicas.server import SITES, ReplicaServer, SiteOptions
 from pipeline.terminal import counted
@@ -48,6 +51,18 @@ __all__ = [
 
 # Left in the demo's folder: the folder is the demo's to empty again.
 DEMO_MARKER = ".citywatch-demo"
+# What the demo writes or deletes in its folder, and nothing else: the database (with the
+# files SQLite keeps beside it: a journal left over would be replayed into the new one), the
+# config, the reports, and the HTTP cache folder.
+DEMO_DATABASE = "citywatch.db"
+DEMO_FILES = (
+    "citywatch.toml",
+    DEMO_DATABASE,
+    *(f"{DEMO_DATABASE}-{suffix}" for suffix in ("wal", "shm", "journal")),
+    "report.md",
+    "report.json",
+)
+DEMO_CACHE = "httpcache"
 
 # Each source's start URLs on its replica: the paths of the URLs as cited (the IDB one moved, so
 # the site root is given too, as the default config does).
@@ -115,21 +130,54 @@ def demo_config_text(base_urls: dict[str, str], database_path: Path) -> str:
 
 def claim_folder(workdir: Path, *, force: bool = False) -> None:
     """Make ``workdir`` the demo's folder, or raise `ConfigError` touching nothing: it must be
-    new, empty, or marked by an earlier demo (``force`` takes any folder)."""
+    new, empty, or marked by an earlier demo (``force`` takes any folder), and what the demo
+    replaces there must be its own kind of thing (even with ``force``): a regular file, the
+    cache a real folder. A symbolic link would send the demo's writes, or its deletions,
+    elsewhere; a device or a pipe is no place for them."""
     if workdir.exists() and not workdir.is_dir():
         raise ConfigError(f"{workdir}: not a folder")
-    ours = (workdir / DEMO_MARKER).is_file()
+    ours = _is_regular_file(workdir / DEMO_MARKER)
     if workdir.is_dir() and not ours and not force and any(workdir.iterdir()):
         raise ConfigError(
             f"{workdir}: folder is not empty and was not made by `citywatch demo`, which would "
             "replace its citywatch.toml and citywatch.db: give a new or empty folder, "
             "or --force"
         )
+    if workdir.is_dir():
+        _check_replaceable(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / DEMO_MARKER).write_text(
-        "Made by `citywatch demo`, which empties this folder's database when run here again.\n",
-        "utf-8",
-    )
+    with atomic_output(str(workdir / DEMO_MARKER)) as out:
+        out.write(
+            "Made by `citywatch demo`, which empties this folder's database when run here again.\n"
+        )
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _check_replaceable(workdir: Path) -> None:
+    """`ConfigError` unless each file the demo writes or deletes is a regular file or absent,
+    and its cache a real folder or absent."""
+    instead = "the demo replaces it, even with --force: remove it, or give another --dir"
+    for name in (DEMO_MARKER, *DEMO_FILES):
+        try:
+            check_output_path(str(workdir / name), instead=instead)
+        except OutputError as error:
+            raise ConfigError(str(error)) from None
+    cache = workdir / DEMO_CACHE
+    try:
+        mode = cache.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        raise ConfigError(
+            f"{cache}: is {file_kind(mode)}: the demo empties this folder, even with --force: "
+            "remove it, or give another --dir"
+        )
 
 
 def next_commands(config_path: Path) -> list[str]:
@@ -148,11 +196,12 @@ def run_demo(
 ) -> DemoResult:
     workdir = workdir.resolve()
     claim_folder(workdir, force=force)
-    database_path = workdir / "citywatch.db"
+    database_path = workdir / DEMO_DATABASE
     config_path = workdir / "citywatch.toml"
-    for stale in workdir.glob("citywatch.db*"):
-        stale.unlink()  # a demo always starts from an empty catalogue
-    shutil.rmtree(workdir / "httpcache", ignore_errors=True)
+    for name in DEMO_FILES:
+        if name.startswith(DEMO_DATABASE):
+            (workdir / name).unlink(missing_ok=True)  # a demo starts from an empty catalogue
+    shutil.rmtree(workdir / DEMO_CACHE, ignore_errors=True)
     servers = {key: ReplicaServer(SITES[key](SiteOptions(size=size))) for key in DEMO_SOURCES}
     # (the bibliography replica serves its six cited documents whatever the size)
     try:
@@ -164,7 +213,7 @@ def run_demo(
             )
         config = load_config(str(config_path))
         initialise(config)
-        console.print(f"replicas: {', '.join(s.base_url for s in servers.values())}")
+        _say(console, f"replicas: {', '.join(s.base_url for s in servers.values())}")
         rounds = run_in_reactor(
             project_settings(str(config_path), None, log_level),
             lambda runner: _three_rounds(runner, config, servers, console),
@@ -195,15 +244,16 @@ async def _three_rounds(
         if number == 2:
             for server in servers.values():
                 server.set_state(2)
-            console.print(
-                "replicas switched to state 2: on each, one record added, one edited, one removed"
+            _say(
+                console,
+                "replicas switched to state 2: on each, one record added, one edited, one removed",
             )
         outcomes = await crawl_with_progress(runner, sources, console)
         for outcome in outcomes:
-            console.print(
+            _say(
+                console,
                 f"crawl {number}: {outcome.source_key} run {outcome.run_id}: "
-                f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} "
-                f"records"
+                f"{outcome.status}, {outcome.stats.get('citywatch/records_saved', 0)} records",
             )
         rounds.append(outcomes)
         if any(o.reason == "shutdown" for o in outcomes):
@@ -212,8 +262,14 @@ async def _three_rounds(
             # Every link now, not only what is due: the demo's days are minutes apart.
             summary = await check_links_with(runner, config, everything=True)
             classes = ", ".join(f"{n} {c}" for c, n in summary.classes.most_common())
-            console.print(
+            _say(
+                console,
                 f"link check after crawl {number}: {counted(summary.links, 'link')}, {classes}",
-                markup=False,
             )
     return rounds
+
+
+def _say(console: Console, line: str) -> None:
+    """One line of the demo's progress on stderr: whole, however narrow the terminal or the
+    80 columns Rich assumes for a pipe, so that a log or a grep sees it as it is."""
+    console.print(line, markup=False, soft_wrap=True)

@@ -27,17 +27,17 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO
 
-__all__ = ["OutputError", "atomic_output", "check_output_path"]
+__all__ = ["OutputError", "atomic_output", "check_output_path", "file_kind"]
 
-# What each kind of file is called in a message, with what the user can do instead.
+# What each kind of file is called in a message, with what the user of -o can do instead.
 _REDIRECT = "leave out -o and redirect the output instead"
 _REFUSED_KINDS = (
-    (stat.S_ISDIR, "is a folder: name a file in it"),
-    (stat.S_ISLNK, "is a symbolic link: give the path of the file it points to"),
-    (stat.S_ISCHR, f"is a character device, not a regular file ({_REDIRECT})"),
-    (stat.S_ISBLK, f"is a block device, not a regular file ({_REDIRECT})"),
-    (stat.S_ISFIFO, f"is a named pipe, not a regular file ({_REDIRECT})"),
-    (stat.S_ISSOCK, "is a socket, not a regular file"),
+    (stat.S_ISDIR, "a folder", ": name a file in it"),
+    (stat.S_ISLNK, "a symbolic link", ": give the path of the file it points to"),
+    (stat.S_ISCHR, "a character device, not a regular file", f" ({_REDIRECT})"),
+    (stat.S_ISBLK, "a block device, not a regular file", f" ({_REDIRECT})"),
+    (stat.S_ISFIFO, "a named pipe, not a regular file", f" ({_REDIRECT})"),
+    (stat.S_ISSOCK, "a socket, not a regular file", ""),
 )
 # Errors of writing the content (a full disk, a quota, a size limit): the user's to fix.
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
@@ -50,9 +50,19 @@ class OutputError(Exception):
     """A result file that cannot be written; the message is the one line shown to the user."""
 
 
-def check_output_path(path: str) -> os.stat_result | None:
+def file_kind(mode: int) -> str:
+    """What a file of this mode is, as a message names it (``a symbolic link``...)."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next(
+        (kind for is_kind, kind, _ in _REFUSED_KINDS if is_kind(mode)), "not a regular file"
+    )
+
+
+def check_output_path(path: str, *, instead: str | None = None) -> os.stat_result | None:
     """The status of the regular file at `path`, or None if `path` is free in an existing
-    folder; `OutputError` for anything else."""
+    folder; `OutputError` for anything else. `instead` replaces the advice given for ``-o``
+    (what the user can do) when something other than a regular file is there."""
     if not path:
         raise OutputError("an empty path names no file")
     if path.endswith(os.sep) or os.path.basename(path) in (".", ".."):
@@ -66,11 +76,10 @@ def check_output_path(path: str) -> os.stat_result | None:
         raise OutputError(f"{path}: {error.strerror}") from None
     if stat.S_ISREG(found.st_mode):
         return found
-    reason = next(
-        (reason for is_kind, reason in _REFUSED_KINDS if is_kind(found.st_mode)),
-        "is not a regular file",
-    )
-    raise OutputError(f"{path}: {reason}")
+    advice = next((advice for is_kind, _, advice in _REFUSED_KINDS if is_kind(found.st_mode)), "")
+    if instead is not None:
+        advice = f": {instead}"
+    raise OutputError(f"{path}: is {file_kind(found.st_mode)}{advice}")
 
 
 @contextmanager

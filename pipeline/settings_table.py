@@ -13,6 +13,14 @@ from typing import Any
 __all__ = ["LINK_FIELDS", "SETTINGS", "SOURCE_FIELDS", "Field", "Setting", "setting"]
 
 DEFAULT_USER_AGENT = "citywatch/0.1 (+https://github.com/citywatch/citywatch; link monitor)"
+# Ceilings of the values that have a natural one: a wait longer than an hour is no politeness
+# or timeout but a hang, a schedule longer than a year no monitoring (and a date it would
+# compute overflows), a share is at most all.
+MAX_SECONDS = 3600.0
+MAX_DAYS = 365.0
+MAX_HOURS = 24 * MAX_DAYS
+ALL = 1.0
+MAX_PROCESSES = 64  # more workers than a machine has cores only compete for them
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +34,7 @@ class Setting:
     env: str | None = None
     per_source: bool = False
     minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def section(self) -> str:
@@ -52,7 +61,8 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "database.url",
         str,
         "sqlite:///citywatch.db",
-        "URL of the database: sqlite:///PATH (the default) or, in production, "
+        "URL of the database: sqlite:///PATH (the default; a file, not an in-memory "
+        "database, which would vanish with the command) or, in production, "
         "postgresql://USER@HOST/DATABASE (psycopg); no other database is supported.",
         env="CITYWATCH_DB_URL",
     ),
@@ -78,6 +88,7 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "Seconds between two requests to the same host (randomised 0.5x-1.5x by Scrapy).",
         per_source=True,
         minimum=0,
+        maximum=MAX_SECONDS,
     ),
     Setting(
         "crawl.obey_robots",
@@ -93,6 +104,7 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for one response before giving up on it.",
         per_source=True,
         minimum=1,
+        maximum=MAX_SECONDS,
     ),
     Setting(
         "crawl.retry_times",
@@ -167,6 +179,7 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "cities, mapping themes) once it has extracted 200, so that this CPU work does not "
         "hold back downloads; 0: one per CPU core but one (at most 4), none on a single core.",
         minimum=0,
+        maximum=MAX_PROCESSES,
     ),
     Setting(
         "crawl.http_cache_dir",
@@ -215,6 +228,7 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         "Share of records that must have each required field.",
         per_source=True,
         minimum=0,
+        maximum=ALL,
     ),
     Setting(
         "alarms.max_record_drop",
@@ -223,6 +237,7 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         "Largest drop in records seen, against the last complete run, before an alarm.",
         per_source=True,
         minimum=0,
+        maximum=ALL,
     ),
     Setting(
         "alarms.max_malformed_share",
@@ -233,6 +248,7 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         "serves broken is never marked removed.",
         per_source=True,
         minimum=0,
+        maximum=ALL,
     ),
     Setting(
         "alarms.max_http_error_rate",
@@ -241,6 +257,7 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         "Largest share of requests answered 4xx/5xx or failing before an alarm.",
         per_source=True,
         minimum=0,
+        maximum=ALL,
     ),
 )
 
@@ -265,6 +282,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         0.5,
         "Seconds between two link-check requests to the same host.",
         minimum=0,
+        maximum=MAX_SECONDS,
     ),
     Setting(
         "link_check.timeout",
@@ -272,6 +290,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         10.0,
         "Seconds to wait for one answer before the attempt counts as a timeout.",
         minimum=0.1,
+        maximum=MAX_SECONDS,
     ),
     Setting(
         "link_check.retry_times",
@@ -287,6 +306,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         30.0,
         "Longest Retry-After (seconds) honoured; a server asking for longer is rate_limited.",
         minimum=0,
+        maximum=MAX_SECONDS,
     ),
     Setting(
         "link_check.max_redirects",
@@ -337,6 +357,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         3.0,
         "Days the consecutive failures must span before a link is broken.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     Setting(
         "link_check.recheck_healthy_days",
@@ -344,6 +365,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         7.0,
         "Days before a healthy (or moved, or broken) link is due again.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     Setting(
         "link_check.recheck_failing_hours",
@@ -351,6 +373,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         24.0,
         "Hours before a failing link is due again.",
         minimum=0,
+        maximum=MAX_HOURS,
     ),
     Setting(
         "link_check.recheck_review_days",
@@ -358,6 +381,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         3.0,
         "Days before a link in needs_review (bot wall, soft 404...) is due again.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     Setting(
         "link_check.drift_bits",
@@ -366,6 +390,7 @@ _LINK_SETTINGS: tuple[Setting, ...] = (
         "Bits (of 64) by which a page's text simhash may differ from the one first seen "
         "before content_drifted is raised.",
         minimum=1,
+        maximum=64,
     ),
     Setting(
         "link_check.archive_endpoint",

@@ -1,7 +1,9 @@
 """A list of URLs a user hands to `citywatch check-links FILE`: one URL a line.
 
 The file is read whole before anything is stored, and every bad line is found, not only the
-first: the user fixes the file once, and a bad line never reaches the link store.
+first: the user fixes the file once, and a bad line never reaches the link store. A bad line
+is quoted (shortened) only if it looks like a URL (it has ``://``): a file given by mistake
+is not echoed to the terminal.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def read_url_list(stream: IO[bytes], name: str) -> UrlList:
             continue
         url = line.strip()
         if not url or url.startswith("#"):
+            continue
+        if "://" not in url:
+            # Not even an attempt at a URL: a file given by mistake (/etc/shadow, a key), whose
+            # lines must not reach the terminal or a log.
+            found.problems.append(f"{name}:{number}: not a URL (not shown)")
             continue
         problem = url_problem(url)
         if problem:

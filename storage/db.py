@@ -39,9 +39,10 @@ PG_CONNECT_TIMEOUT_S = 10
 # The backends, and their drivers ("" for the default one), that citywatch installs and tests.
 _DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg"), "postgres": ("", "psycopg")}
 SUPPORTED_DATABASES = "sqlite:///PATH or postgresql://USER@HOST/DATABASE (psycopg)"
-# A password in the user part of a URL that does not parse, or in a query parameter.
-_USER_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+# A password in a query parameter; a character that ends the authority (so a ":" after it
+# is no user name's).
 _QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd)=)[^&]*", re.IGNORECASE)
+_AUTHORITY_END = re.compile(r"[/?#]")
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers (reports, exports) never block the crawl's writes
@@ -60,7 +61,23 @@ def url_problem(url: str | URL) -> str | None:
     backend, _, driver = parsed.drivername.partition("+")
     if driver not in _DRIVERS.get(backend, ()):
         return f"{display_url(parsed)}: unsupported database; citywatch uses {SUPPORTED_DATABASES}"
+    if backend == "sqlite" and _in_memory(parsed):
+        return (
+            f"{display_url(url)}: an in-memory SQLite database vanishes when the command ends; "
+            "name a file: sqlite:///PATH"
+        )
     return None
+
+
+def _in_memory(url: URL) -> bool:
+    """Whether SQLite keeps this database in memory: no file (``sqlite://``), ``:memory:``,
+    or a URI asking for it (``file::memory:``, ``?mode=memory``)."""
+    database = url.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or url.query.get("mode") == "memory"
+    )
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -75,12 +92,26 @@ def normalise_url(url: str | URL) -> URL:
 
 
 def display_url(url: str | URL) -> str:
-    """The URL as safe to print: a password, if any, is replaced by ***."""
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):  # a port that is not a number, say
-        shown = _USER_PASSWORD.sub(r"\1***@", str(url))
-    return _QUERY_PASSWORD.sub(r"\1***", shown)
+    """The URL as safe to print: a password, if any, is replaced by ***.
+
+    Read from the text, not from a parse: a password with an unencoded ``@`` makes SQLAlchemy
+    take its end for the host (``u:pa@ss@host``), and a URL that does not parse at all is
+    shown too. Everything between the user name and the host's ``@`` (the last one before
+    the query) is hidden, so a ``/``, ``:`` or ``@`` in the password hides with it.
+    """
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url)
+    return _QUERY_PASSWORD.sub(r"\1***", _without_user_password(text))
+
+
+def _without_user_password(text: str) -> str:
+    scheme, separator, rest = text.partition("://")
+    colon, first_at = rest.find(":"), rest.find("@")
+    if not separator or colon < 0 or first_at < colon or _AUTHORITY_END.search(rest[:colon]):
+        return text  # no user name and password before the host
+    at = rest.split("?", 1)[0].rfind("@")
+    if at < 0:  # a "?" in the password
+        at = rest.rfind("@")
+    return f"{scheme}://{rest[:colon]}:***{rest[at:]}"
 
 
 def make_engine(

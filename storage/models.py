@@ -37,6 +37,7 @@ __all__ = [
     "LINK_MOVED_BY",
     "LINK_ORIGINS",
     "LINK_STATES",
+    "MAX_ID",
     "RECORD_STATUSES",
     "RUN_STATUSES",
     "Base",
@@ -52,6 +53,10 @@ __all__ = [
     "UTCDateTime",
     "url_hash",
 ]
+
+# The largest id a table holds: ids are Integer columns, 32 bits on PostgreSQL (SQLite's 64
+# would take more). A larger one asked for is no id at all, refused before any query.
+MAX_ID = 2**31 - 1
 
 # Every constraint and index gets a predictable name, so later migrations can drop or alter it
 # by name on both PostgreSQL and SQLite (batch mode rebuilds tables from these names).

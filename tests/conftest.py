@@ -174,3 +174,16 @@ def run_cli(
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def invoke_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
+    """`citywatch ARGS` in this process (Click's CliRunner), for commands that crawl nothing:
+    what a user sees on stdout and stderr, and the exit code (1 for an uncaught exception)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner(env={"COLUMNS": "200", **(env or {})}).invoke(
+        main, list(args), prog_name="citywatch"
+    )
+    return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -22,6 +22,7 @@ __all__ = [
     "CHANGED",
     "CHURNED",
     "CHURN_SHARE",
+    "MAX_DEMO_RECORDS",
     "MIN_RECORDS",
     "STATES",
     "checked_state",
@@ -38,6 +39,10 @@ STATES: dict[int, str] = {
 CHURN_SHARE = 0.01
 # The fewest records a replica serves: state 2 adds, edits and removes one.
 MIN_RECORDS = 3
+# The most `citywatch demo --size` asks of each replica: the demo crawls them three times in
+# minutes at this size (bench/crawl.py measures larger ones), and a size beyond belief would
+# build its sites for ever.
+MAX_DEMO_RECORDS = 10_000
 
 _Id = TypeVar("_Id", int, str)
 

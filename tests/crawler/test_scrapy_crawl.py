@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.server import ReplicaServer
 from tests.conftest import Replica, run_cli
@@ -88,3 +90,59 @@ def test_scrapy_crawl_of_a_failing_site_exits_1_as_citywatch_crawl_does(tmp_path
         (1, "failed", 3),  # scrapy crawl
         (2, "failed", 3),  # citywatch crawl
     ]
+
+
+SOURCE_SPIDERS = "(the sources' spiders: mercociudades_covid)"
+
+
+@pytest.mark.parametrize(
+    ("spider", "error"),
+    [
+        ("nosuch", f"no spider named 'nosuch' {SOURCE_SPIDERS}"),
+        (
+            "link_checker",
+            "'link_checker' is citywatch's link checker, not a source: `citywatch check-links` "
+            "runs it",
+        ),
+        (
+            "cities_for_global_health",
+            "citywatch.toml: no source is crawled by spider 'cities_for_global_health' "
+            f"{SOURCE_SPIDERS}",
+        ),
+    ],
+)
+def test_scrapy_crawl_of_a_spider_that_crawls_no_source_is_one_line_and_exit_2(
+    tmp_path: Path, spider: str, error: str
+) -> None:
+    """As `citywatch crawl --source KEY` refuses a key the config does not define."""
+    project, _ = project_with(tmp_path, "http://127.0.0.1:9/covid-19/")
+    assert run_cli("init", cwd=project).code == 0
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+
+    crawled = scrapy_crawl(project, spider)
+
+    assert (crawled.returncode, crawled.stdout) == (2, ""), crawled.stderr[-3000:]
+    assert crawled.stderr == f"scrapy crawl: error: {error}\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no cache, no job files
+    runs = run_cli("report", "--format", "json", cwd=project)
+    assert json.loads(runs.stdout)["runs"] == []
+
+
+def test_scrapy_crawl_shows_a_config_error_with_its_control_characters_escaped(
+    tmp_path: Path,
+) -> None:
+    project, database = project_with(tmp_path, "http://127.0.0.1:9/covid-19/")
+    write_config(
+        project,
+        "http://127.0.0.1:9/covid-19/",
+        f"sqlite:///{database}",
+        options='schedule = "\\u001b[31m0 2 * * *"',
+    )
+
+    crawled = scrapy_crawl(project, "mercociudades_covid")
+
+    assert (crawled.returncode, crawled.stdout) == (2, "")
+    assert crawled.stderr == (
+        "scrapy crawl: error: citywatch.toml:17: sources[0].schedule: '\\x1b[31m0 2 * * *': not a "
+        'valid cron expression (Unrecognized expression "\\x1b[31m0" for field "minute")\n'
+    )

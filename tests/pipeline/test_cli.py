@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,12 +11,13 @@ import pytest
 from sqlalchemy import make_url, select
 
 from pipeline.duplicates import detect_duplicates
+from pipeline.terminal import printable
 from storage.db import make_engine, session_factory, session_scope
 from storage.migrate import head_revision, upgrade
 from storage.models import Record
 from storage.records import RecordData
 from storage.repositories import SourceSpec, finish_run, save_records, start_run, sync_sources
-from tests.conftest import PG_URL, Replica, reset_postgres, run_cli
+from tests.conftest import PG_URL, Replica, invoke_cli, reset_postgres, run_cli
 from tests.helpers import read_jsonl, write_config
 from tests.storage.factories import OTHER_SOURCE_KEY, SOURCE_KEY, at, practice
 
@@ -303,10 +305,13 @@ def test_crawl_pairs_a_new_record_with_its_copy_on_another_platform(
     )
     store_run(database_url, SOURCE_KEY, [replace(copy, url="https://c4gh.example/copy")], 1)
 
-    second = run_cli("--config", config, "crawl")
+    second = run_cli("--config", config, "crawl", env={"COLUMNS": "80"})
 
     assert second.code == 0, second.stderr[-2000:]
-    assert "possible duplicates: 1 new" in second.stderr
+    assert (  # one line, even at the 80 columns Rich assumes for a pipe
+        "possible duplicates: 1 new across sources; review them with `citywatch duplicates`"
+        in second.stderr.splitlines()
+    )
     [pair] = json.loads(run_cli("--config", config, "duplicates", "--format", "json").stdout)[
         "possible_duplicates"
     ]
@@ -330,3 +335,57 @@ def crawled_post_with_a_city(database_url: str) -> Record:
             return post
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("password", ["s3@cret", "s3/cret", "s3:cret", "s3%40cret"])
+def test_config_check_hides_a_password_however_it_is_spelt(tmp_path: Path, password: str) -> None:
+    url = f"postgresql://citywatch:{password}@127.0.0.1:1/catalogue"
+    config = write_config(tmp_path, "http://127.0.0.1:9/covid-19/", url)
+
+    checked = invoke_cli("--config", str(config), "config", "check")
+
+    assert (checked.code, checked.stderr) == (0, "")
+    assert checked.stdout == (
+        f"{config}: ok: 1 sources (1 enabled), 0 cited links, "
+        "database postgresql://citywatch:***@127.0.0.1:1/catalogue\n"
+    )
+
+
+CRON_WITH_AN_ESCAPE = "\x1b[31m0 2 * * *"
+# Everything a terminal obeys or that reorders text on screen, as Python escapes it.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_a_config_error_quoting_a_control_character_shows_it_escaped(tmp_path: Path) -> None:
+    """The cron parser quotes the expression raw in its own message: the whole line is shown
+    as text, not only the part citywatch quoted."""
+    config = write_config(
+        tmp_path,
+        "http://127.0.0.1:9/covid-19/",
+        f"sqlite:///{tmp_path}/c.db",
+        options=f"schedule = {json.dumps(CRON_WITH_AN_ESCAPE)}",
+    )
+
+    result = invoke_cli("--config", str(config), "config", "check")
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"citywatch: error: {config}:17: sources[0].schedule: '\\x1b[31m0 2 * * *': not a valid "
+        'cron expression (Unrecognized expression "\\x1b[31m0" for field "minute")\n'
+    )
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;owned\x07.toml", "\x9b31m.toml", "\u202etxt.toml"])
+def test_a_file_name_with_control_characters_is_shown_escaped(tmp_path: Path, name: str) -> None:
+    for args in (
+        ["--config", str(tmp_path / name), "sources"],
+        ["--db", f"sqlite:///{tmp_path}/c.db", "check-links", str(tmp_path / name)],
+        ["config", "init", "-o", str(tmp_path / "missing" / name)],
+    ):
+        result = invoke_cli(*args)
+
+        assert (result.code, result.stdout) == (2, ""), args
+        assert result.stderr.startswith("citywatch: error: "), args
+        assert result.stderr.count("\n") == 1, args
+        assert not CONTROLS.search(result.stderr), (args, result.stderr)
+        assert printable(name) in result.stderr, args

@@ -10,7 +10,7 @@ from pipeline.config import ConfigError, load_config, parse_config
 from pipeline.settings_docs import configuration_markdown
 from pipeline.settings_table import SETTINGS
 from storage.db import SUPPORTED_DATABASES
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 
 CITED_PLATFORMS = {
     "cities_for_global_health": "http://www.citiesforglobalhealth.org",
@@ -162,6 +162,21 @@ def test_enabled_source_without_a_spider_is_refused(tmp_path: Path) -> None:
     assert "sources.a.spider: no spider named 'a'" in result.stderr
 
 
+def test_the_spiders_a_source_may_name_leave_out_the_link_checker(tmp_path: Path) -> None:
+    """`link_checker` is refused as a source's spider: it is not offered as one either."""
+    config = tmp_path / "c.toml"
+    config.write_text(SOURCE + 'spider = "mercociudades"\n', "utf-8")
+
+    result = invoke_cli("--config", str(config), "config", "check")
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"citywatch: error: {config}: sources.a.spider: no spider named 'mercociudades' "
+        "(known: bank_of_best_practices, beyond_the_outbreak, bibliography, "
+        "cities_for_global_health, idb_cities_network, mercociudades_covid)\n"
+    )
+
+
 def test_config_init_writes_the_default_and_refuses_to_overwrite(tmp_path: Path) -> None:
     first = run_cli("config", "init", "-o", "citywatch.toml", cwd=tmp_path)
     assert first.code == 0, first.stderr
@@ -218,3 +233,119 @@ def test_a_database_citywatch_does_not_support_is_refused_before_anything_is_wri
         assert result.stderr == f"citywatch: error: {where}: {UNSUPPORTED}\n", args
         assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["citywatch.toml", "clean.toml"]
+
+
+IN_MEMORY = (
+    "an in-memory SQLite database vanishes when the command ends; name a file: sqlite:///PATH"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "[link_check]\nrecheck_healthy_days = inf\n",
+            ":2: link_check.recheck_healthy_days: must be a finite number, got inf",
+        ),
+        (
+            "[link_check]\nrecheck_healthy_days = 1e300\n",
+            ":2: link_check.recheck_healthy_days: must be at most 365, got 1e+300",
+        ),
+        (
+            "[link_check]\nbroken_after_days = 1e300\n",
+            ":2: link_check.broken_after_days: must be at most 365, got 1e+300",
+        ),
+        (
+            "[link_check]\nrecheck_failing_hours = 8761\n",
+            ":2: link_check.recheck_failing_hours: must be at most 8760, got 8761.0",
+        ),
+        (
+            "[crawl]\ndownload_delay = nan\n",
+            ":2: crawl.download_delay: must be a finite number, got nan",
+        ),
+        (
+            "[link_check]\nmax_retry_after = nan\n",
+            ":2: link_check.max_retry_after: must be a finite number, got nan",
+        ),
+        (
+            "[alarms]\nmax_record_drop = nan\n",
+            ":2: alarms.max_record_drop: must be a finite number, got nan",
+        ),
+        (
+            "[alarms]\nmin_field_coverage = 5.0\n",
+            ":2: alarms.min_field_coverage: must be at most 1, got 5.0",
+        ),
+        (
+            "[link_check]\ndrift_bits = 65\n",
+            ":2: link_check.drift_bits: must be at most 64, got 65",
+        ),
+        (
+            "[crawl]\nnormalise_processes = 100000\n",
+            ":2: crawl.normalise_processes: must be at most 64, got 100000",
+        ),
+        (
+            SOURCE + "download_delay = -inf\n",
+            ":5: sources[0].download_delay: must be a finite number, got -inf",
+        ),
+        (
+            "[link_check]\nexclude = ['^https://ok\\\\.example/', '(']\n",
+            ":2: link_check.exclude[1]: '(': not a regular expression (missing ), unterminated "
+            "subpattern at position 0)",
+        ),
+        ('[database]\nurl = "sqlite://"\n', f":2: database.url: sqlite://: {IN_MEMORY}"),
+        (
+            '[database]\nurl = "sqlite:///:memory:"\n',
+            f":2: database.url: sqlite:///:memory:: {IN_MEMORY}",
+        ),
+        (
+            '[database]\nurl = "sqlite:///file::memory:?cache=shared&uri=true"\n',
+            f":2: database.url: sqlite:///file::memory:?cache=shared&uri=true: {IN_MEMORY}",
+        ),
+    ],
+)
+def test_what_config_check_passes_every_command_can_use(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    """A value no command could use (an infinite or astronomic number of days, a share above
+    1, a pattern that does not compile, a database gone with the process) is refused when the
+    config is loaded, by `config check` as by every other command."""
+    config = tmp_path / "citywatch.toml"
+    config.write_text(text, "utf-8")
+
+    for command in (["config", "check"], ["init"], ["sources"]):
+        result = invoke_cli("--config", str(config), *command)
+
+        assert (result.code, result.stdout) == (2, ""), command
+        assert result.stderr == f"citywatch: error: {config}{error}\n", command
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["citywatch.toml"]
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///x?mode=memory&uri=true"]
+)
+def test_an_in_memory_database_from_the_environment_or_db_is_refused_too(
+    tmp_path: Path, url: str
+) -> None:
+    clean = tmp_path / "citywatch.toml"
+    clean.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/c.db"\n', "utf-8")
+
+    by_flag = invoke_cli("--config", str(clean), "--db", url, "init")
+    by_environment = invoke_cli("--config", str(clean), "init", env={"CITYWATCH_DB_URL": url})
+
+    assert (by_flag.code, by_flag.stdout) == (2, "")
+    assert by_flag.stderr == f"citywatch: error: --db: {url}: {IN_MEMORY}\n"
+    assert (by_environment.code, by_environment.stdout) == (2, "")
+    assert by_environment.stderr == (
+        f"citywatch: error: environment variable CITYWATCH_DB_URL: {url}: {IN_MEMORY}\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["citywatch.toml"]
+
+
+def test_every_float_setting_has_a_floor_and_a_ceiling() -> None:
+    """Seconds, hours, days and shares all have a natural ceiling: a wait must end, a date
+    computed from `now` must not overflow, a share is at most 1."""
+    floats = [row for row in SETTINGS if row.type is float]
+    assert len(floats) == 13
+    for row in floats:
+        assert row.minimum is not None and row.maximum is not None, row.name
+        assert row.maximum in (1, 64, 365, 3600, 8760), row.name

@@ -61,3 +61,25 @@ def test_an_endless_line_is_read_in_bounded_pieces_and_named() -> None:
 def test_a_line_of_exactly_the_bound_is_read_whole() -> None:
     line = b"#" * MAX_LINE_BYTES + b"\n"
     assert read(line + b"https://example.org/\n") == (["https://example.org/"], [])
+
+
+def test_a_line_that_is_no_attempt_at_a_url_is_never_echoed() -> None:
+    content = (
+        b"root:$6$salt$hashedpassword:19000:0:99999:7:::\n"
+        b"AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG\n"
+        b"example.org/a\n"
+        b"https://example.org/ok\n"
+        b"htps//example.org/\n"
+        b"mailto:someone@example.org\n"
+        b"https://exa mple.org/\n"
+    )
+    urls, problems = read(content)
+    assert urls == ["https://example.org/ok"]
+    assert problems == [
+        "urls.txt:1: not a URL (not shown)",
+        "urls.txt:2: not a URL (not shown)",
+        "urls.txt:3: not a URL (not shown)",
+        "urls.txt:5: not a URL (not shown)",
+        "urls.txt:6: not a URL (not shown)",
+        "urls.txt:7: 'https://exa mple.org/': contains a space (U+0020) at character 12",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import display_url, make_engine, normalise_url, session_factory, session_scope
@@ -93,10 +93,42 @@ def test_a_backend_citywatch_does_not_install_is_refused_before_any_import(url: 
         ),
         ("postgresql://u:s3cret@h:port/db", "postgresql://u:***@h:port/db"),
         ("sqlite:///citywatch.db", "sqlite:///citywatch.db"),
+        ("postgresql://u:s3@cret@127.0.0.1/db", "postgresql://u:***@127.0.0.1/db"),
+        ("postgresql://u:s3@cr@et@127.0.0.1:5432/db", "postgresql://u:***@127.0.0.1:5432/db"),
+        ("postgresql://u:s3/cret@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:s3:cret@h:5432/db", "postgresql://u:***@h:5432/db"),
+        ("postgresql://u:s3%40cret@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:s3?cret@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://:s3cret@h/db", "postgresql://:***@h/db"),
+        (
+            "postgresql://u:s3@cret@h/db?password=s3@cret",
+            "postgresql://u:***@h/db?password=***",
+        ),
+        ("postgresql://h:5432/db", "postgresql://h:5432/db"),
+        (
+            "postgresql://u@h:5432/db?application_name=a@b",
+            "postgresql://u@h:5432/db?application_name=a@b",
+        ),
+        ("sqlite:////home/u:x@y/citywatch.db", "sqlite:////home/u:x@y/citywatch.db"),
     ],
 )
 def test_a_url_is_displayed_without_its_password(url: str, shown: str) -> None:
     assert display_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3@cret@127.0.0.1/db",
+        "postgresql://u:s3/cret@127.0.0.1/db",
+        "postgresql://u:s3:cret@127.0.0.1/db",
+        "postgresql://u:s3%40cret@127.0.0.1/db",
+    ],
+)
+def test_a_parsed_url_is_displayed_without_its_password(url: str) -> None:
+    """However SQLAlchemy cut the URL (an unencoded @ ends its password early), nothing of the
+    password shows."""
+    assert display_url(make_url(url)) == "postgresql://u:***@127.0.0.1/db"
 
 
 def test_session_scope_commits_or_rolls_back_whole(

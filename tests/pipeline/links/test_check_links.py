@@ -209,11 +209,12 @@ def test_a_bad_line_in_the_url_file_is_one_line_naming_file_and_line(tmp_path: P
     config = write_link_config(tmp_path, f"sqlite:///{tmp_path / 'c.db'}")
     assert run_cli("--config", str(config), "init").code == 0
     path = tmp_path / "urls.txt"
-    path.write_text("https://example.org/a\n\nnot-a-url\n", "utf-8")
+    path.write_text("https://example.org/a\n\nnot-a-url\nftp://example.org/\n", "utf-8")
     result = run_cli("--config", str(config), "check-links", str(path))
     assert result.code == 2
     assert result.stderr.strip().splitlines() == [
-        f"citywatch: error: {path}:3: 'not-a-url': not an http(s) URL"
+        f"citywatch: error: {path}:3: not a URL (not shown)",
+        f"citywatch: error: {path}:4: 'ftp://example.org/': not an http(s) URL",
     ]
 
 

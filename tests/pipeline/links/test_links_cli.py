@@ -14,7 +14,7 @@ from pipeline.replicas.link_zoo import LinkZoo
 from storage.db import make_engine, session_factory, session_scope
 from storage.links import LinkSpec, sync_links
 from storage.models import Link
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 from tests.pipeline.links.test_check_links import DAY0, write_link_config
 
 
@@ -89,6 +89,29 @@ def test_a_file_that_is_not_utf8_is_one_line_per_bad_line_and_exit_2(
     assert (result.code, result.stdout) == (2, "")
     assert result.stderr.splitlines() == [
         f"citywatch: error: {urls}:1: not UTF-8 text (byte 0xe3 at column 22)"
+    ]
+    assert stored_urls(config) == []
+
+
+def test_a_file_that_holds_no_urls_is_not_echoed(config: Path, tmp_path: Path) -> None:
+    """`check-links /etc/shadow` by mistake: its lines are secrets, not URLs to quote."""
+    shadow = tmp_path / "shadow"
+    shadow.write_text(
+        "root:$6$Zr0wQn$s3cr3tHashOfTheRootPassword:19700:0:99999:7:::\n"
+        "daemon:*:19700:0:99999:7:::\n"
+        "\n"
+        "https://example.org/a b\n",
+        "utf-8",
+    )
+
+    result = invoke_cli("--config", str(config), "check-links", str(shadow))
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"citywatch: error: {shadow}:1: not a URL (not shown)",
+        f"citywatch: error: {shadow}:2: not a URL (not shown)",
+        f"citywatch: error: {shadow}:4: 'https://example.org/a b': contains a space (U+0020) at "
+        "character 22",
     ]
     assert stored_urls(config) == []
 
@@ -214,3 +237,16 @@ def test_links_lists_by_pattern_in_every_format(config: Path) -> None:
 
     assert as_json.code == 0
     assert [row["url"] for row in json.loads(as_json.stdout)] == ["https://example.org/a"]
+
+
+@pytest.mark.parametrize("order", [["--due", "--all"], ["--all", "--due"]], ids=" ".join)
+def test_due_and_all_are_one_or_the_other(config: Path, order: list[str]) -> None:
+    """In its own process: were the two accepted, a link check would run."""
+    result = run_cli("--config", str(config), "check-links", *order)
+
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "citywatch: error: --due and --all cannot be given together: --due checks what is due "
+        "(the default), --all every monitored link (see citywatch check-links --help)\n"
+    )
+    assert stored_urls(config) == []
