@@ -15,7 +15,17 @@ COMMANDS_MODULE = "pipeline.scrapy_commands"
 
 # Only http and https are ever fetched, on every path (crawls, link checks, in-callback
 # downloads): a scraped link or a redirect to file:, data:, ftp: or s3: finds no handler.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# http and https go through Scrapy's HTTP/1.1 handler with a bound on the response header block
+# (crawler/download_handler.py): a server streaming header lines forever costs 256 KiB.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.download_handler.BoundedHeadersDownloadHandler",
+    "https": "crawler.download_handler.BoundedHeadersDownloadHandler",
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
+}
+CITYWATCH_MAX_HEADER_BYTES = 256 * 1024
 # The resolver every connection uses: it drops loopback, private and link-local addresses
 # unless private networks are allowed, so the address connected to is the address checked.
 TWISTED_DNS_RESOLVER = "crawler.resolver.PublicAddressResolver"
