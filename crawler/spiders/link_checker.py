@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import monotonic
 from typing import Any
+from urllib.parse import urljoin
 
 from protego import Protego
 from scrapy import Request, Spider, signals
@@ -34,6 +35,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
 
 from crawler.link_http import (
     Unfetchable,
@@ -204,7 +206,7 @@ class LinkCheckSpider(Spider):
         location = _header(response, "Location")
         if 300 <= response.status < 400 and location and hops < self.options.max_redirects:
             try:
-                url = redirect_url(response.url, location)
+                url = redirect_url(response.url, _location(response))
                 return [self._robots_request(origin, url, hops + 1)]
             except Unfetchable as error:  # not followed: no rules, as for a 4xx
                 self.logger.info("robots.txt of %s: redirect not followed: %s", origin, error)
@@ -284,7 +286,7 @@ class LinkCheckSpider(Spider):
         location = _header(response, "Location")
         if 300 <= response.status < 400 and location and len(chain) <= self.options.max_redirects:
             try:
-                url = redirect_url(response.url, location)
+                url = redirect_url(response.url, _location(response))
                 if url not in chain:
                     return [self._probe_request(origin, url, chain)]
             except Unfetchable:
@@ -365,7 +367,9 @@ class LinkCheckSpider(Spider):
         if 300 <= status < 400 and status != 304 and location:
             check.hops.append(hop)
             try:
-                outcome = self._redirected(check, status, redirect_url(response.url, location))
+                outcome = self._redirected(
+                    check, status, redirect_url(response.url, _location(response))
+                )
             except Unfetchable as error:
                 if error.scheme is None:  # no URL at all: the 3xx is the answer
                     outcome = self._observation(check, response=response)
@@ -472,6 +476,20 @@ def _invalid(target: LinkTarget, reason: str) -> LinkObservation:
         error=reason,
         error_kind="invalid_url",
     )
+
+
+def _location(response: Response) -> str:
+    """Where the ``Location`` header leads, read as browsers read it: as UTF-8, bytes that are
+    not UTF-8 percent-encoded, so a redirect to ``/café`` sent as UTF-8 leads to ``/caf%C3%A9``
+    (read as Latin-1 it led to ``/cafÃ©``), and a host name in it, even scheme-relative, is
+    IDNA-encoded. The evidence (each hop's ``location``) keeps the header as sent."""
+    raw = response.headers.get("Location") or b""
+    try:
+        # Made absolute first: w3lib IDNA-encodes the host only of a URL with a scheme. (The
+        # "percentencode" error handler is w3lib.url's, registered when it is imported.)
+        return safe_url_string(urljoin(response.url, raw.decode("utf-8", "percentencode")))
+    except ValueError:  # no URL at all (``http://[::1``): redirect_url says so
+        return raw.decode("latin-1")
 
 
 def _header(response: Response, name: str) -> str | None:
