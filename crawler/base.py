@@ -71,6 +71,7 @@ class CitywatchSpider(Spider):
         self.max_listing_pages = self.crawler.settings.getint(MAX_LISTING_PAGES_SETTING)
         self.evidence.limits(
             max_pages=self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT"),
+            max_records=self.crawler.settings.getint("CLOSESPIDER_ITEMCOUNT"),
             max_listing_pages=self.max_listing_pages,
         )
         if self.known:
@@ -205,14 +206,19 @@ class CitywatchSpider(Spider):
             and (implied is None or implied == pages)
         )
         walk = NumberedWalk(pages if believed else None, LISTING_WINDOW if believed else 1)
-        return walk, walk.start(_entry_keys(items), full=len(items) >= MAX_PER_PAGE)
+        asked = walk.start(_entry_keys(items), full=len(items) >= MAX_PER_PAGE)
+        if walk.count_low:  # a count of 0 with items on its first page
+            self.count_proved_low(walk, first)
+        return walk, asked
 
     def rest_pages_after(
         self, walk: NumberedWalk, response: Response, items: list[Any]
     ) -> list[int]:
         """The REST page to ask for now that ``items`` were read; none once the walk ended."""
-        looped = walk.looped
+        looped, count_low = walk.looped, walk.count_low
         pages = walk.page_read(_entry_keys(items), full=len(items) >= MAX_PER_PAGE)
+        if walk.count_low and not count_low:
+            self.count_proved_low(walk, response)
         if walk.looped and not looped:
             self.evidence.bound_exceeded(
                 "looping_pager",
@@ -220,6 +226,17 @@ class CitywatchSpider(Spider):
                 "a page of the API lists only items already listed: its pages loop",
             )
         return pages
+
+    def count_proved_low(self, walk: NumberedWalk, response: Response) -> None:
+        """A page past the count the API announced lists new items: noted, and the walk reads
+        on one page at a time."""
+        self.evidence.bound_exceeded(
+            "announced_count_low",
+            response.url,
+            f"X-WP-TotalPages announces {walk.announced} pages, but page {walk.pages_read} "
+            "lists more items: every page is read one at a time",
+            announced=walk.announced,
+        )
 
     def metadata(self, page: TextResponse) -> PageMetadata:
         """`page_metadata` of a page; its malformed JSON-LD nodes are reported once."""

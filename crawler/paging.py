@@ -79,6 +79,10 @@ class NumberedWalk:
     ``last``: the last page to ask for (a page count believed), None to go on until the pages
     say the listing ended; ``window``: pages in flight at most. The caller asks for the pages
     `start` and then `page_read` return.
+
+    A count believed is still verified: when every page it announced came back full, the page
+    after is asked too (a truthful site answers it empty or past the end), and a page past the
+    count that lists new entries sets ``count_low``; the walk then goes on one page at a time.
     """
 
     last: int | None
@@ -86,18 +90,34 @@ class NumberedWalk:
     next_page: int = 2
     ended: bool = False
     looped: bool = False
+    count_low: bool = False
+    pages_read: int = 0
     seen: set[Hashable] = field(default_factory=set)
+    announced: int | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.announced = self.last
 
     def start(self, first_entries: Iterable[Hashable], full: bool) -> list[int]:
         """The pages to ask for once page 1 was read."""
         if not self.read(first_entries, full):
             return []
-        return [page for _ in range(self.window) if (page := self.take()) is not None]
+        pages = [page for _ in range(self.window) if (page := self.take()) is not None]
+        return pages or self._past_the_count()
 
     def page_read(self, entries: Iterable[Hashable], full: bool) -> list[int]:
         """The page to ask for now that one more was read; none once the walk ended."""
         if not self.read(entries, full):
             return []
+        page = self.take()
+        return [page] if page is not None else self._past_the_count()
+
+    def _past_the_count(self) -> list[int]:
+        """Every page the count announced was read and came back full: ask the next one, and
+        from there on one page at a time, until the pages say the listing ended."""
+        if self.last is None or self.pages_read < self.last:
+            return []  # not believed, or pages still in flight
+        self.last, self.window = None, 1
         page = self.take()
         return [] if page is None else [page]
 
@@ -108,11 +128,18 @@ class NumberedWalk:
     def read(self, entries: Iterable[Hashable], full: bool) -> bool:
         """Count a page read; False once the walk ended: an empty or short page is the last,
         one whose entries were all seen before shows the pager loops."""
+        self.pages_read += 1
         new = set(entries)
+        past_the_count = self.announced is not None and self.pages_read > self.announced
+        if past_the_count and new - self.seen:
+            self.count_low = True
         if not new or not full:
             self.ended = True
         elif new <= self.seen:
-            self.ended = self.looped = True
+            # Past a count that held, an API that clamps the page number answers its last page
+            # again: that is the end, not a loop.
+            self.ended = True
+            self.looped = not (past_the_count and not self.count_low)
         self.seen |= new
         return not self.ended
 

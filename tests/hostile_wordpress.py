@@ -56,7 +56,8 @@ class HostileWordPress:
     """``posts``: the category's posts as JSON objects, newest first; ``link`` values starting
     with ``/`` are made absolute with the host asked. ``announced_pages``: the X-WP-TotalPages
     sent (None: the true count). ``past_end``: what a page past the last answers, ``400`` as
-    WordPress does or ``"empty"`` (``[]``). ``pages``: extra HTML pages by path."""
+    WordPress does, ``"empty"`` (``[]``) or ``"clamp"`` (the last page again, as some caches
+    and other APIs do). ``pages``: extra HTML pages by path."""
 
     posts: list[dict[str, Any]] = field(default_factory=list)
     announced_pages: int | None = None
@@ -87,6 +88,8 @@ class HostileWordPress:
             return self.answer(shown, 10**6, 10**4)
         total = len(self.posts)
         pages = max(1, -(-total // PER_PAGE))
+        if page > pages and self.past_end == "clamp":
+            page = pages
         if page > pages:
             if self.past_end == "empty":
                 return self.answer([], total, pages)

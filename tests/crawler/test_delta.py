@@ -186,3 +186,48 @@ def test_a_numbered_walk_stops_at_its_last_page_an_empty_one_or_a_loop() -> None
     ended = NumberedWalk(last=None)
     ended.end()  # a 400 past the end
     assert ended.page_read(["z"], full=True) == []
+
+
+def test_a_count_believed_is_verified_past_its_last_page() -> None:
+    """Every announced page full: the page after is asked; new entries there prove the count
+    low (``count_low``) and the walk goes on one page at a time until the listing ends."""
+    low = NumberedWalk(last=2, window=8)
+    assert low.start(["a", "b"], full=True) == [2]
+    assert low.page_read(["c", "d"], full=True) == [3]  # past the count: verified
+    assert not low.count_low
+    assert low.page_read(["e", "f"], full=True) == [4]
+    assert low.count_low and low.announced == 2
+    assert low.page_read(["g"], full=False) == []
+    assert low.ended
+    one_page = NumberedWalk(last=1)
+    assert one_page.start(["a", "b"], full=True) == [2]
+    truthful = NumberedWalk(last=2)
+    assert truthful.start(["a", "b"], full=True) == [2]
+    assert truthful.page_read(["c", "d"], full=True) == [3]
+    assert truthful.page_read([], full=True) == []  # empty past the end: the count was true
+    assert not truthful.count_low
+    short = NumberedWalk(last=2)
+    assert short.start(["a", "b"], full=True) == [2]
+    assert short.page_read(["c"], full=False) == []  # a short last page: nothing past it
+    in_flight = NumberedWalk(last=3, window=8)
+    assert in_flight.start(["a"], full=True) == [2, 3]
+    assert in_flight.page_read(["b"], full=True) == []  # page 3 still in flight
+    assert in_flight.page_read(["c"], full=True) == [4]
+
+
+def test_a_count_of_zero_with_items_is_low_and_a_clamped_page_past_the_count_ends_the_walk() -> (
+    None
+):
+    zero = NumberedWalk(last=0)
+    assert zero.start(["a", "b"], full=True) == [2]
+    assert zero.count_low
+    clamped = NumberedWalk(last=2)
+    assert clamped.start(["a", "b"], full=True) == [2]
+    assert clamped.page_read(["c", "d"], full=True) == [3]
+    assert clamped.page_read(["c", "d"], full=True) == []  # page 2 again: the API clamps
+    assert clamped.ended and not clamped.looped and not clamped.count_low
+    looping = NumberedWalk(last=1)
+    assert looping.start(["a", "b"], full=True) == [2]
+    assert looping.page_read(["c", "d"], full=True) == [3]  # the count was low
+    assert looping.page_read(["a", "b"], full=True) == []  # then page 1 again: a loop
+    assert looping.count_low and looping.looped

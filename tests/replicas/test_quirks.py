@@ -683,3 +683,13 @@ def test_cli_serves_the_redesign_without_rest_api() -> None:
         if process.stdout is not None:
             process.stdout.close()
     assert process.returncode == 0
+
+
+def test_low_page_count() -> None:
+    server = served("low-page-count")
+    site = site_of(server)
+    url = f"/wp-json/wp/v2/posts?categories={site.category_id}&per_page=10"
+    first, last = (get(server, f"{url}&page={n}") for n in (1, 3))
+    for answer in (first, last):
+        assert (answer.header("X-WP-TotalPages"), answer.header("X-WP-Total")) == ("1", "10")
+    assert [item["id"] for item in last.json()] == [post.id for post in site.posts()[20:30]]

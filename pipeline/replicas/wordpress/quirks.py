@@ -12,6 +12,7 @@ __all__ = [
     "BLOCK_THEME",
     "LANDING_PAGE",
     "LOOPING_PAGER",
+    "LOW_PAGE_COUNT",
     "LYING_PAGE_COUNT",
     "NO_EMBED",
     "NO_POLYLANG_REST",
@@ -31,6 +32,7 @@ BLOCK_THEME = "block-theme"
 REDESIGN = "redesign"
 LYING_PAGE_COUNT = "lying-page-count"
 LOOPING_PAGER = "looping-pager"
+LOW_PAGE_COUNT = "low-page-count"
 # What a lying site announces (see `pipeline.replicas.wordpress.rest`).
 LYING_TOTAL_PAGES = 999999
 
@@ -51,6 +53,8 @@ QUIRKS: dict[str, str] = {
     LYING_PAGE_COUNT: "the REST post collections announce X-WP-TotalPages: 999999 (and an "
     "X-WP-Total to match) and answer every page past the last with an empty list, as a broken "
     "cache or a hostile site does",
+    LOW_PAGE_COUNT: "the REST post collections announce one page (X-WP-TotalPages: 1 and an "
+    "X-WP-Total of one page) whatever they hold, and serve every page, as a stale cache does",
     LOOPING_PAGER: "the HTML archives never end: a page past the last answers with the posts of "
     "an earlier page again, and every page links the next one",
 }

@@ -34,6 +34,7 @@ from pipeline.replicas.wordpress.formatting import (
 )
 from pipeline.replicas.wordpress.model import Blog, Page, Post, Snapshot, Term
 from pipeline.replicas.wordpress.quirks import (
+    LOW_PAGE_COUNT,
     LYING_PAGE_COUNT,
     LYING_TOTAL_PAGES,
     NO_EMBED,
@@ -236,6 +237,8 @@ def _post_collection(ctx: RestContext, params: Query) -> Response:
     posts = _ordered(posts, params)
     if LYING_PAGE_COUNT in ctx.quirks:
         page, headers = _lying_page(posts, params)
+    elif LOW_PAGE_COUNT in ctx.quirks:
+        page, headers = _lying_page(posts, params, total_pages=1)
     else:
         page, headers = params.paginate(
             posts, ctx.api + "/wp/v2/posts", "rest_post_invalid_page_number"
@@ -246,13 +249,15 @@ def _post_collection(ctx: RestContext, params: Query) -> Response:
     return _collection(ctx, payload, snapshot.last_modified, headers)
 
 
-def _lying_page(posts: list[Post], params: Query) -> tuple[list[Post], list[tuple[str, str]]]:
-    """The page asked for (empty past the last), under headers announcing 999999 pages."""
+def _lying_page(
+    posts: list[Post], params: Query, total_pages: int = LYING_TOTAL_PAGES
+) -> tuple[list[Post], list[tuple[str, str]]]:
+    """The page asked for (empty past the last), under headers announcing ``total_pages``."""
     per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = params.integer("page", 1, 1, None)
     headers = [
-        ("X-WP-Total", str(LYING_TOTAL_PAGES * per_page)),
-        ("X-WP-TotalPages", str(LYING_TOTAL_PAGES)),
+        ("X-WP-Total", str(total_pages * per_page)),
+        ("X-WP-TotalPages", str(total_pages)),
     ]
     return posts[(page - 1) * per_page : page * per_page], headers
 
