@@ -18,7 +18,12 @@ same hostile sites measure the code before a change. The scenarios:
 - ``endless-archive``: a crawl of an archive with ten new posts on every page, forever
   (bounded by ``crawl.max_listing_pages``, 200 here so the scenario ends in seconds);
 - ``sigterm-endless``: the same crawl with the default bounds, sent SIGTERM after 5 s;
-- ``malformed-posts``: a REST listing of 100 posts of which 10 are malformed.
+- ``malformed-posts``: a REST listing of 100 posts of which 10 are malformed;
+- ``header-flood-check``: a link check of a page whose server streams header lines forever,
+  and of one sending 200 KiB of headers (under the bound);
+- ``header-flood-crawl``: a crawl whose start page is that endless header block;
+- ``low-page-count``: a crawl of a WordPress of 250 posts announcing ``X-WP-TotalPages: 1``;
+- ``max-records``: a crawl of a WordPress of 2,000 posts with ``crawl.max_records = 500``.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.replicas.mercociudades import MercociudadesSite  # noqa: E402
 from pipeline.replicas.server import ReplicaServer, Response, Site  # noqa: E402
+from tests.header_flood import HeaderFloodServer  # noqa: E402
 from tests.helpers import GIB, gzip_bomb  # noqa: E402
 from tests.hostile_wordpress import (  # noqa: E402
     SECTION,
@@ -67,7 +73,7 @@ class Outcome:
 @dataclass
 class Scenario:
     name: str
-    site: Callable[[Path], Site]
+    site: Callable[[Path], Site | HeaderFloodServer]
     command: tuple[str, ...]  # after `citywatch --config CONFIG`
     config: str = ""  # extra TOML for [crawl]
     start_path: str = SECTION
@@ -131,7 +137,23 @@ SCENARIOS = (
     Scenario("endless-archive", lambda _: EndlessArchive(), ("crawl",), "max_listing_pages = 200"),
     Scenario("sigterm-endless", lambda _: EndlessArchive(), ("crawl",), sigterm_after=5.0),
     Scenario("malformed-posts", malformed_site, ("crawl",)),
+    Scenario("header-flood-check", lambda _: HeaderFloodServer(), ("check-links", "URLS")),
+    Scenario("header-flood-crawl", lambda _: HeaderFloodServer(), ("crawl",), start_path="/flood"),
+    Scenario(
+        "low-page-count",
+        lambda _: MercociudadesSite(size=250, quirks={"low-page-count"}),
+        ("crawl",),
+    ),
+    Scenario(
+        "max-records", lambda _: MercociudadesSite(size=2000), ("crawl",), "max_records = 500"
+    ),
 )
+
+URL_PATHS = {
+    "gzip-bomb": ["/informe"],
+    "other-schemes": ["/to/file", "/to/data", "/to/ftp", "/page"],
+    "header-flood-check": ["/flood", "/headers/200"],
+}
 
 
 def write_config(workdir: Path, scenario: Scenario, base_url: str) -> Path:
@@ -231,8 +253,9 @@ def check_result(database: Path) -> str:
 def run_scenario(scenario: Scenario, python: str, checkout: Path, deadline: float) -> Outcome:
     with tempfile.TemporaryDirectory(prefix=f"hostile-{scenario.name}-") as folder:
         workdir = Path(folder)
-        site = scenario.site(workdir)
-        with ReplicaServer(site) as server:
+        made = scenario.site(workdir)
+        server = made if isinstance(made, HeaderFloodServer) else ReplicaServer(made)
+        with server:
             config = write_config(workdir, scenario, server.base_url)
             env = {**os.environ, "PYTHONPATH": str(checkout), "COLUMNS": "200"}
             cli = [python, "-m", "pipeline", "--config", str(config)]
@@ -243,19 +266,21 @@ def run_scenario(scenario: Scenario, python: str, checkout: Path, deadline: floa
             command = list(scenario.command)
             if "URLS" in command:
                 urls = workdir / "urls.txt"
-                paths = ["/to/file", "/to/data", "/to/ftp", "/page"]
-                if scenario.name == "gzip-bomb":
-                    paths = ["/informe"]
+                paths = URL_PATHS[scenario.name]
                 urls.write_text("".join(f"{server.base_url}{p}\n" for p in paths), "utf-8")
                 command[command.index("URLS")] = str(urls)
-            server.reset_counts()
+            if isinstance(server, ReplicaServer):
+                server.reset_counts()
             with (workdir / "stderr.txt").open("w+") as errors:
                 wall, rss, code = run(
                     [*cli, *command], env, deadline, scenario.sigterm_after, errors
                 )
                 errors.seek(0)
                 last_line = (errors.read().strip().splitlines() or [""])[-1][:200]
-            requests = sum(server.request_counts.values())
+            if isinstance(server, ReplicaServer):
+                requests = sum(server.request_counts.values())
+            else:
+                requests = server.requests
         database = workdir / "citywatch.db"
         result = check_result(database) if "check-links" in command else crawl_result(database)
         if code not in (0, 1):

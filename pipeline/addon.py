@@ -100,6 +100,7 @@ def link_check_settings(config: Config) -> dict[str, Any]:
         "HTTPCACHE_ENABLED": False,
         # Its requests are the monitored links, each with bounded redirects and retries.
         "CLOSESPIDER_PAGECOUNT": 0,
+        "CLOSESPIDER_ITEMCOUNT": 0,
         "ROBOTSTXT_OBEY": False,  # the spider reads robots.txt itself, to report refusals
         "CITYWATCH_LINK_CHECK": {
             "obey_robots": settings["link_check.obey_robots"],
@@ -131,6 +132,7 @@ def scrapy_settings_for(config: Config, spider_name: str) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": value("crawl.timeout"),
         "RETRY_TIMES": value("crawl.retry_times"),
         "CLOSESPIDER_PAGECOUNT": value("crawl.max_pages"),
+        "CLOSESPIDER_ITEMCOUNT": value("crawl.max_records"),
         MAX_LISTING_PAGES_SETTING: value("crawl.max_listing_pages"),
         "DOWNLOAD_MAXSIZE": config.settings["crawl.max_response_bytes"],
         "CITYWATCH_ALLOW_PRIVATE_NETWORKS": config.settings["crawl.allow_private_networks"],

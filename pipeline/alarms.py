@@ -216,15 +216,20 @@ def _malformed_alarms(
 
 def _bound_alarms(stats: dict[str, Any], reason: str) -> list[Alarm]:
     """The site made the crawl reach a bound (see crawler.evidence): pages that never end or
-    loop, a count announced beyond belief, more sitemaps than read, or ``crawl.max_pages``
-    responses. One alarm per kind of bound, naming the site, the bound and the evidence."""
+    loop, a count announced beyond belief or proved low, more sitemaps than read, or
+    ``crawl.max_pages`` responses or ``crawl.max_records`` items. One alarm per kind of bound,
+    naming the site, the bound and the evidence."""
     cases = list(stats.get(BOUND_EVIDENCE, []))
-    if reason == "closespider_pagecount":
-        limit = stats.get(BOUND_LIMIT + "max_pages")
-        reason_text = f"the crawl stopped after {limit} responses"
+    stopped_by = {
+        "closespider_pagecount": ("max_pages", "responses"),
+        "closespider_itemcount": ("max_records", "items"),
+    }
+    if reason in stopped_by:
+        name, counted = stopped_by[reason]
+        limit = stats.get(BOUND_LIMIT + name)
         cases.append(
-            {"kind": "max_pages", "url": None, "bound": "crawl.max_pages", "limit": limit,
-             "reason": reason_text}
+            {"kind": name, "url": None, "bound": f"crawl.{name}", "limit": limit,
+             "reason": f"the crawl stopped after {limit} {counted}"}
         )  # fmt: skip
     alarms = []
     for kind in dict.fromkeys(case["kind"] for case in cases):

@@ -134,6 +134,19 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "crawl.max_records",
+        int,
+        250_000,
+        "Stop a source's crawl after this many items (0: no limit): records extracted, and on a "
+        "recrawl each page seen unchanged, translations included. A backstop for a site whose "
+        "listings keep bringing new records (an API page brings 100 at once, so crawl.max_pages "
+        "alone lets millions through); the largest platform, 25,000 records in up to three "
+        "languages, makes 100,000 at most. A crawl stopped this way raises the bound_exceeded "
+        "alarm, is 'partial' and never marks records removed.",
+        per_source=True,
+        minimum=0,
+    ),
+    Setting(
         "crawl.max_listing_pages",
         int,
         10_000,

@@ -24,9 +24,9 @@ import pytest
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.server import ReplicaServer
 from pipeline.settings_table import setting
-from tests.conftest import run_cli, start_replica, stop_replica
+from tests.conftest import CliResult, run_cli, start_replica, stop_replica
 from tests.helpers import read_jsonl, wait_until, write_config
-from tests.hostile_wordpress import SECTION, EndlessArchive, HostileWordPress
+from tests.hostile_wordpress import SECTION, EndlessArchive, HostileWordPress, post_json
 
 # A crawl of a few hundred records stays near 150 MiB; before, X-WP-TotalPages: 999999 took 3 GB.
 RSS_LIMIT_MIB = 400
@@ -99,6 +99,7 @@ def post_ids(config: Path) -> list[str]:
 def test_listings_are_bounded_by_default() -> None:
     assert setting("crawl.max_listing_pages").default == 10_000
     assert setting("crawl.max_pages").default == 200_000
+    assert setting("crawl.max_records").default == 250_000
 
 
 def test_a_lying_page_count_is_capped_and_the_real_records_kept(tmp_path: Path) -> None:
@@ -208,3 +209,89 @@ def test_sigterm_ends_the_crawl_of_an_endless_listing_within_seconds(tmp_path: P
     assert crawl.rss_mib < RSS_LIMIT_MIB
     [run] = report_of(config)["runs"]
     assert (run["status"], run["close_reason"]) == ("partial", "shutdown")
+
+
+def test_a_page_count_announced_too_low_is_read_past_with_the_alarm(tmp_path: Path) -> None:
+    """X-WP-TotalPages: 1 on a site of 250 posts: the full first page makes the crawl ask the
+    next, which lists more; every post is stored and the count is named in an alarm."""
+    with ReplicaServer(MercociudadesSite(size=250, quirks={"low-page-count"})) as server:
+        config = write_config(
+            tmp_path, f"{server.base_url}/covid-19/", f"sqlite:///{tmp_path}/l.db"
+        )
+        assert run_cli("--config", str(config), "init").code == 0
+        crawl = run_cli("--config", str(config), "crawl")
+        targets = [
+            target
+            for target in server.target_counts
+            if target.startswith(POSTS_ROUTE + "?") and "categories=" in target
+        ]
+    assert crawl.code == 1, crawl.stderr[-3000:]  # partial: a run with an alarm removes nothing
+    site = MercociudadesSite(seed=1, size=250)
+    assert post_ids(config) == sorted(f"mercociudades_covid:wp:{p.id}" for p in site.posts(1))
+    assert len(targets) == 3, targets  # pages 1 and 2 full, page 3 short: the end
+    [run] = report_of(config)["runs"]
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert alarm["detail"]["kind"] == "announced_count_low"
+    assert alarm["detail"]["announced"] == 1
+    assert "page=2" in alarm["detail"]["url"]
+    assert alarm["message"] == (
+        f"{server.base_url.removeprefix('http://')}: X-WP-TotalPages announces 1 pages, but "
+        "page 2 lists more items: every page is read one at a time"
+    )
+
+
+def test_a_crawl_stops_at_max_records_with_the_alarm(tmp_path: Path) -> None:
+    """A REST page brings 100 records at once: crawl.max_records stops the crawl after that many
+    items, the run is partial, and the alarm names the bound."""
+    with ReplicaServer(MercociudadesSite(size=2000)) as server:
+        config = write_config(
+            tmp_path,
+            f"{server.base_url}/covid-19/",
+            f"sqlite:///{tmp_path}/r.db",
+            extra_crawl="max_records = 150",
+        )
+        assert run_cli("--config", str(config), "init").code == 0
+        crawl = run_cli("--config", str(config), "crawl")
+    assert crawl.code == 1, crawl.stderr[-3000:]
+    stored = len(post_ids(config))
+    assert 150 <= stored < 2000, stored  # items in flight when it stopped are kept
+    [run] = report_of(config)["runs"]
+    assert run["status"] == "partial"
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert alarm["message"] == "the crawl stopped after 150 items (crawl.max_records = 150)"
+    assert (alarm["detail"]["bound"], alarm["detail"]["limit"]) == ("crawl.max_records", 150)
+
+
+def hostile_posts(count: int) -> list[dict[str, Any]]:
+    return [post_json(n, f"Plan {n}", f"<p>Texto del plan {n}.</p>") for n in range(1, count + 1)]
+
+
+def crawl_hostile(tmp_path: Path, site: HostileWordPress) -> tuple[CliResult, Path]:
+    with ReplicaServer(site) as server:
+        config = write_config(tmp_path, server.base_url + SECTION, f"sqlite:///{tmp_path}/h.db")
+        assert run_cli("--config", str(config), "init").code == 0
+        return run_cli("--config", str(config), "crawl"), config
+
+
+def test_a_page_count_of_zero_over_a_full_page_is_read_past_with_the_alarm(
+    tmp_path: Path,
+) -> None:
+    crawl, config = crawl_hostile(tmp_path, HostileWordPress(hostile_posts(150), 0))
+    assert crawl.code == 1, crawl.stderr[-3000:]
+    assert len(post_ids(config)) == 150
+    [run] = report_of(config)["runs"]
+    [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
+    assert (alarm["detail"]["kind"], alarm["detail"]["announced"]) == ("announced_count_low", 0)
+    assert "page=1" in alarm["detail"]["url"]
+
+
+def test_an_api_answering_its_last_page_again_past_a_true_count_ends_cleanly(
+    tmp_path: Path,
+) -> None:
+    """200 posts, two full pages: the page asked past the count answers page 2 again (a clamping
+    API, not WordPress's 400). That is the end of the listing, not a pager that loops."""
+    crawl, config = crawl_hostile(tmp_path, HostileWordPress(hostile_posts(200), past_end="clamp"))
+    assert crawl.code == 0, crawl.stderr[-3000:]
+    assert len(post_ids(config)) == 200
+    [run] = report_of(config)["runs"]
+    assert (run["status"], run["alarms"]) == ("finished", [])

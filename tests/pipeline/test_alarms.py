@@ -55,6 +55,14 @@ def test_a_crawl_stopped_by_max_pages_names_the_bound() -> None:
     assert (bound.evidence["bound"], bound.evidence["limit"]) == ("crawl.max_pages", 500)
 
 
+def test_a_crawl_stopped_by_max_records_names_the_bound() -> None:
+    stats = healthy(**{"citywatch/bound/max_records": 100_000})
+    [bound, unfinished] = evaluate_alarms(stats, "closespider_itemcount", 100, THRESHOLDS)
+    assert bound.message == "the crawl stopped after 100000 items (crawl.max_records = 100000)"
+    assert (bound.evidence["bound"], bound.evidence["limit"]) == ("crawl.max_records", 100_000)
+    assert unfinished.kind == "crawl_not_finished"
+
+
 def test_malformed_entries_raise_an_alarm_beyond_the_tolerated_share() -> None:
     sample = {"url": "https://a.org/wp-json/wp/v2/posts?page=1", "item": "post 2 (id 'abc')",
               "field": "id", "problem": "not an id: str 'abc'"}  # fmt: skip
