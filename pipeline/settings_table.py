@@ -141,8 +141,9 @@ _CORE_SETTINGS: tuple[Setting, ...] = (
         "recrawl each page seen unchanged, translations included. A backstop for a site whose "
         "listings keep bringing new records (an API page brings 100 at once, so crawl.max_pages "
         "alone lets millions through); the largest platform, 25,000 records in up to three "
-        "languages, makes 100,000 at most. A crawl stopped this way raises the bound_exceeded "
-        "alarm, is 'partial' and never marks records removed.",
+        "languages, makes 100,000 at most. The pages already in flight when it stops are still "
+        "read (up to 16 API pages: 1,600 records more). A crawl stopped this way raises the "
+        "bound_exceeded alarm, is 'partial' and never marks records removed.",
         per_source=True,
         minimum=0,
     ),
