@@ -24,14 +24,16 @@ from pipeline.replicas.server import Response, Site
 
 def write_config(
     directory: Path,
-    start_url: str,
+    start_url: str | list[str],
     database_url: str,
     *,
     key: str = "mercociudades_covid",
     extra_crawl: str = "",
     options: str = "",
 ) -> Path:
-    """A config like a user's, with the source pointed at a replica on 127.0.0.1."""
+    """A config like a user's, with the source pointed at a replica on 127.0.0.1 (one start
+    URL, or several)."""
+    start_urls = json.dumps([start_url] if isinstance(start_url, str) else start_url)
     path = directory / "citywatch.toml"
     path.write_text(
         f"""
@@ -49,7 +51,7 @@ http_cache_dir = "{directory / "httpcache"}"
 [[sources]]
 key = "{key}"
 name = "replica of {key}"
-start_urls = ["{start_url}"]
+start_urls = {start_urls}
 {options}
 """,
         "utf-8",

@@ -68,7 +68,10 @@ def test_a_verbose_crawl_and_link_check_listen_on_no_port_and_write_nothing_home
         tmp_path, f"{mercociudades.base_url}/covid-19/", f"sqlite:///{tmp_path}/c.db"
     )
     assert run_cli("--config", str(config), "init", env=env).code == 0
-    for command in (("crawl",), ("check-links", "--all")):
+    # A few links are enough: the extensions are set up when the checker starts.
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{mercociudades.base_url}/covid-19/\n{mercociudades.base_url}/gone\n")
+    for command in (("crawl",), ("check-links", str(urls))):
         result = run_cli("--config", str(config), "-v", *command, env=env)
         assert result.code == 0, result.stderr[-2000:]
         assert LISTENING.search(result.stderr) is None

@@ -35,11 +35,8 @@ def test_a_gzip_bomb_page_costs_the_crawl_bound_and_is_counted(tmp_path: Path) -
     bomb = gzip_bomb(tmp_path / "1gib.gz", GIB, b"<html><head><title>Bomb</title></head>")
     with ReplicaServer(Site(bomb)) as server:
         bomb_url, cited_url = f"{server.base_url}/bomb.html", f"{server.base_url}/cited.pdf"
-        config = write_config(tmp_path, cited_url, f"sqlite:///{tmp_path}/c.db", key="bibliography")
-        text = config.read_text("utf-8").replace(
-            f'start_urls = ["{cited_url}"]', f'start_urls = ["{bomb_url}", "{cited_url}"]'
-        )
-        config.write_text(text, "utf-8")
+        database = f"sqlite:///{tmp_path}/c.db"
+        config = write_config(tmp_path, [bomb_url, cited_url], database, key="bibliography")
         assert run_cli("--config", str(config), "init").code == 0
         code, stderr, peak_mib = run_cli_measured("--config", str(config), "crawl")
         exported = run_cli("--config", str(config), "export").stdout

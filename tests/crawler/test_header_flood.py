@@ -22,11 +22,8 @@ MAX_RSS_MIB = 400  # the crawl's own baseline is about 150 MiB; unbounded, the f
 def test_an_endless_header_block_fails_the_page_not_the_crawl(tmp_path: Path, tls: bool) -> None:
     with HeaderFloodServer(tls=tls) as server:
         flood, cited = f"{server.base_url}/flood", f"{server.base_url}/cited.pdf"
-        config = write_config(tmp_path, cited, f"sqlite:///{tmp_path}/c.db", key="bibliography")
-        text = config.read_text("utf-8").replace(
-            f'start_urls = ["{cited}"]', f'start_urls = ["{flood}", "{cited}"]'
-        )
-        config.write_text(text, "utf-8")
+        database = f"sqlite:///{tmp_path}/c.db"
+        config = write_config(tmp_path, [flood, cited], database, key="bibliography")
         assert run_cli("--config", str(config), "init").code == 0
         code, stderr, peak_mib = run_cli_measured("--config", str(config), "crawl")
         exported = run_cli("--config", str(config), "export").stdout

@@ -241,25 +241,25 @@ def test_a_page_count_announced_too_low_is_read_past_with_the_alarm(tmp_path: Pa
 
 
 def test_a_crawl_stops_at_max_records_with_the_alarm(tmp_path: Path) -> None:
-    """A REST page brings 100 records at once: crawl.max_records stops the crawl after that many
-    items, the run is partial, and the alarm names the bound."""
-    with ReplicaServer(MercociudadesSite(size=2000)) as server:
+    """An archive that brings ten new posts on every page, forever: crawl.max_records stops the
+    crawl after that many items, the run is partial, and the alarm names the bound."""
+    with ReplicaServer(EndlessArchive()) as server:
         config = write_config(
             tmp_path,
-            f"{server.base_url}/covid-19/",
+            server.base_url + SECTION,
             f"sqlite:///{tmp_path}/r.db",
-            extra_crawl="max_records = 150",
+            extra_crawl="max_records = 30",
         )
         assert run_cli("--config", str(config), "init").code == 0
         crawl = run_cli("--config", str(config), "crawl")
     assert crawl.code == 1, crawl.stderr[-3000:]
     stored = len(post_ids(config))
-    assert 150 <= stored < 2000, stored  # items in flight when it stopped are kept
+    assert 30 <= stored <= 60, stored  # the pages in flight when it stopped are still read
     [run] = report_of(config)["runs"]
     assert run["status"] == "partial"
     [alarm] = [a for a in run["alarms"] if a["kind"] == "bound_exceeded"]
-    assert alarm["message"] == "the crawl stopped after 150 items (crawl.max_records = 150)"
-    assert (alarm["detail"]["bound"], alarm["detail"]["limit"]) == ("crawl.max_records", 150)
+    assert alarm["message"] == "the crawl stopped after 30 items (crawl.max_records = 30)"
+    assert (alarm["detail"]["bound"], alarm["detail"]["limit"]) == ("crawl.max_records", 30)
 
 
 def hostile_posts(count: int) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.replicas.mercociudades import MercociudadesSite
 from pipeline.replicas.server import ReplicaServer
 from pipeline.report import md_prose, md_url
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli, run_cli
 from tests.helpers import FailingSite, write_config
 from tests.hostile_wordpress import SECTION, HostileWordPress, post_json
 
@@ -76,7 +76,7 @@ def start_at(
         extra_crawl=extra_crawl,
         options=options,
     )
-    assert run_cli("--config", str(config), "init").code == 0
+    assert invoke_cli("--config", str(config), "init").code == 0
     return config
 
 
@@ -285,7 +285,7 @@ def reports(config: Path) -> dict[str, str]:
     """The default report (the latest run of each source) in every format."""
     rendered = {}
     for fmt in report_formats():
-        result = run_cli("--config", str(config), "report", "--format", fmt)
+        result = invoke_cli("--config", str(config), "report", "--format", fmt)  # no crawl
         assert result.code == 0, f"{fmt}: {result.stderr[-3000:]}"
         assert result.stderr == ""
         rendered[fmt] = result.stdout

@@ -169,9 +169,9 @@ def test_every_time_option_takes_back_the_times_citywatch_prints(tmp_path: Path)
     second_only = [printed, "2024-03-01T08:00:00Z", "2024-03-01T07:59:59.999999+00:00"]
     second_only += ["2024-03-01T07:59:59.5z", "2024-03-01T08:00", "2024-03-01T05:00-03:00"]
 
-    for since in [*second_only, "2024-03-01"]:
-        exported = run_cli("--config", config, "export", "--since", since)
-        report = run_cli("--config", config, "report", "--since", since, "--format", "json")
+    for since in [*second_only, "2024-03-01"]:  # in this process: nothing here crawls
+        exported = invoke_cli("--config", config, "export", "--since", since)
+        report = invoke_cli("--config", config, "report", "--since", since, "--format", "json")
         assert (exported.code, report.code) == (0, 0), (since, exported.stderr, report.stderr)
         ids = [row["id"] for row in read_jsonl(exported.stdout)]
         runs = len(json.loads(report.stdout)["runs"])
@@ -180,7 +180,7 @@ def test_every_time_option_takes_back_the_times_citywatch_prints(tmp_path: Path)
         else:
             assert (ids, runs) == ([f"{SOURCE_KEY}:1", f"{SOURCE_KEY}:2"], 2), since
 
-    bad = run_cli("--config", config, "export", "--since", "27/11/2026")
+    bad = invoke_cli("--config", config, "export", "--since", "27/11/2026")
     assert bad.code == 2
     assert bad.stderr.startswith(
         "citywatch: error: Invalid value for '--since': '27/11/2026' is not a time; TIME is "
