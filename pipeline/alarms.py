@@ -20,7 +20,11 @@ from crawler.evidence import (
     MALFORMED_ENTRIES,
     MALFORMED_SAMPLES,
 )
-from crawler.middlewares.http_errors import ERROR_URLS, counts_as_http_error
+from crawler.middlewares.http_errors import (
+    ERROR_URLS,
+    EXPECTED_STATUS_COUNT,
+    counts_as_http_error,
+)
 
 __all__ = ["ALARM_KINDS", "Alarm", "AlarmThresholds", "evaluate_alarms", "record_field_coverage"]
 
@@ -252,15 +256,17 @@ def _bound_alarms(stats: dict[str, Any], reason: str) -> list[Alarm]:
 
 
 def _failures(stats: dict[str, Any]) -> dict[str, int]:
-    """What failed, and how often: each erroneous HTTP status (see `counts_as_http_error`) and
-    each exception a download raised (by its class name), most frequent first."""
+    """What failed, and how often: each erroneous HTTP status (see `counts_as_http_error`; an
+    answer the request expected is none) and each exception a download raised (by its class
+    name), most frequent first."""
     failures: dict[str, int] = {}
     typed = 0
     for key, value in stats.items():
         counter, _, name = key.rpartition("/")
         if counter == "downloader/response_status_count":
-            if name.isdigit() and counts_as_http_error(int(name)):
-                failures[name] = int(value)
+            expected = int(stats.get(EXPECTED_STATUS_COUNT + name, 0))  # past a listing's end
+            if name.isdigit() and counts_as_http_error(int(name)) and int(value) > expected:
+                failures[name] = int(value) - expected
         elif counter == "downloader/exception_type_count":
             short = name.rsplit(".", 1)[-1]
             failures[short] = failures.get(short, 0) + int(value)

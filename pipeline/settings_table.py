@@ -268,7 +268,8 @@ _ALARM_SETTINGS: tuple[Setting, ...] = (
         "alarms.max_http_error_rate",
         float,
         0.1,
-        "Largest share of requests answered 4xx/5xx or failing before an alarm.",
+        "Largest share of requests answered 4xx/5xx or failing before an alarm (404 and 410 "
+        "are news, not errors, and so is the 400 a REST listing answers past its last page).",
         per_source=True,
         minimum=0,
         maximum=ALL,

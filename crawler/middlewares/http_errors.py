@@ -4,6 +4,10 @@ The HTTP-error-rate alarm (`pipeline.alarms`) counts what Scrapy's DownloaderSta
 failed downloads, and 4xx/5xx answers other than 404/410. "30 of 100 requests failed" is only
 actionable with the requests named, so this middleware sits beside DownloaderStats (850) and
 keeps the first few such URLs in the crawl's stats, where the alarm finds them.
+
+A request may say which error statuses are an expected answer (``EXPECTED_STATUSES`` in its
+meta): WordPress answers 400 to a REST page past the end, which is how a listing walk learns it
+ended. Such an answer is counted apart (``EXPECTED_STATUS_COUNT``), and the alarm leaves it out.
 """
 
 from __future__ import annotations
@@ -19,9 +23,17 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-__all__ = ["ERROR_URLS", "HttpErrorSamples", "counts_as_http_error"]
+__all__ = [
+    "ERROR_URLS",
+    "EXPECTED_STATUSES",
+    "EXPECTED_STATUS_COUNT",
+    "HttpErrorSamples",
+    "counts_as_http_error",
+]
 
 ERROR_URLS = "citywatch/http_error_urls"
+EXPECTED_STATUSES = "citywatch_expected_statuses"
+EXPECTED_STATUS_COUNT = "citywatch/expected_status_count/"
 
 
 def counts_as_http_error(status: int) -> bool:
@@ -39,7 +51,9 @@ class HttpErrorSamples:
         return cls(crawler.stats)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if counts_as_http_error(response.status):
+        if response.status in request.meta.get(EXPECTED_STATUSES, ()):
+            self.stats.inc_value(f"{EXPECTED_STATUS_COUNT}{response.status}")
+        elif counts_as_http_error(response.status):
             self._keep(request.url)
         return response
 

@@ -33,6 +33,7 @@ from crawler.acf import acf_fields
 from crawler.base import CitywatchSpider
 from crawler.items import PageRecord
 from crawler.json_fields import Malformed
+from crawler.middlewares.http_errors import EXPECTED_STATUSES
 from crawler.paging import NumberedWalk
 from crawler.wordpress import (
     MAX_PER_PAGE,
@@ -146,7 +147,11 @@ class BankOfBestPracticesSpider(CitywatchSpider):
             errback=self.listing_failed,
             cb_kwargs={"api_root": api_root, "area_id": area_id, "names": names, "walk": walk},
             # WordPress answers a page past the end with a 400: the walk ends there.
-            meta={"citywatch_listing": True, "handle_httpstatus_list": [400]},
+            meta={
+                "citywatch_listing": True,
+                "handle_httpstatus_list": [400],
+                EXPECTED_STATUSES: [400],
+            },
         )
 
     async def parse_api_page(

@@ -295,3 +295,13 @@ def test_an_api_answering_its_last_page_again_past_a_true_count_ends_cleanly(
     assert len(post_ids(config)) == 200
     [run] = report_of(config)["runs"]
     assert (run["status"], run["alarms"]) == ("finished", [])
+
+
+def test_a_listing_of_full_pages_ends_at_the_400_past_it_without_an_alarm(tmp_path: Path) -> None:
+    """100 posts, one full page: the page after is asked (the count is verified) and WordPress
+    answers it 400, an expected answer, not an HTTP error counted by the alarm."""
+    crawl, config = crawl_hostile(tmp_path, HostileWordPress(hostile_posts(100)))
+    assert crawl.code == 0, crawl.stderr[-3000:]
+    assert len(post_ids(config)) == 100
+    [run] = report_of(config)["runs"]
+    assert (run["status"], run["alarms"]) == ("finished", [])

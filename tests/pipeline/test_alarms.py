@@ -63,6 +63,16 @@ def test_a_crawl_stopped_by_max_records_names_the_bound() -> None:
     assert unfinished.kind == "crawl_not_finished"
 
 
+def test_an_expected_error_status_is_no_http_error() -> None:
+    """WordPress's 400 past a listing's end, asked for to verify a page count."""
+    expected = {"citywatch/expected_status_count/400": 1}
+    past_the_end = healthy(**{"downloader/response_status_count/400": 1, **expected})
+    assert evaluate_alarms(past_the_end, "finished", 100, THRESHOLDS) == []
+    refused = healthy(**{"downloader/response_status_count/400": 31, **expected})
+    [alarm] = evaluate_alarms(refused, "finished", 100, THRESHOLDS)
+    assert alarm.evidence["failures"] == {"400": 30}
+
+
 def test_malformed_entries_raise_an_alarm_beyond_the_tolerated_share() -> None:
     sample = {"url": "https://a.org/wp-json/wp/v2/posts?page=1", "item": "post 2 (id 'abc')",
               "field": "id", "problem": "not an id: str 'abc'"}  # fmt: skip
