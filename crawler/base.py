@@ -151,10 +151,8 @@ class CitywatchSpider(Spider):
         if walk.read(entries, full=True):
             return True
         if walk.looped and not looped:
-            self.evidence.bound_exceeded(
-                "looping_pager",
-                response.url,
-                "a listing page lists only entries already listed: its pager loops",
+            self.pager_loops(
+                response, "a listing page lists only entries already listed: its pager loops"
             )
         return False
 
@@ -220,12 +218,15 @@ class CitywatchSpider(Spider):
         if walk.count_low and not count_low:
             self.count_proved_low(walk, response)
         if walk.looped and not looped:
-            self.evidence.bound_exceeded(
-                "looping_pager",
-                response.url,
-                "a page of the API lists only items already listed: its pages loop",
+            self.pager_loops(
+                response, "a page of the API lists only items already listed: its pages loop"
             )
         return pages
+
+    def pager_loops(self, response: Response, reason: str) -> None:
+        """A listing walk met a page of entries it had listed: noted as a bound exceeded, since
+        the listing cannot be read to its end."""
+        self.evidence.bound_exceeded("looping_pager", response.url, reason)
 
     def count_proved_low(self, walk: NumberedWalk, response: Response) -> None:
         """A page past the count the API announced lists new items: noted, and the walk reads

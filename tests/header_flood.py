@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from pipeline.replicas.pdf import make_pdf
+from tests.helpers import accepted_connections
 
 FLOOD_LIMIT = 1 << 30
 SLOW_SECONDS = 3.0
@@ -88,11 +89,7 @@ class HeaderFloodServer:
         self._socket.close()
 
     def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:  # closed
-                return
+        for connection in accepted_connections(self._socket):
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _serve(self, accepted: socket.socket) -> None:

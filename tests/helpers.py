@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,16 @@ def run_cli_in_terminal(
     return code, stdout, stderr
 
 
+def accepted_connections(listening: socket.socket) -> Iterator[socket.socket]:
+    """Each connection ``listening`` accepts, until the socket is closed."""
+    while True:
+        try:
+            connection, _ = listening.accept()
+        except OSError:  # closed
+            return
+        yield connection
+
+
 class ListeningCounter:
     """A TCP port on 127.0.0.1 that accepts connections and counts them, saying nothing: where
     something must never be reached (an FTP server, a rebound address), the count proves it."""
@@ -142,11 +152,7 @@ class ListeningCounter:
             return self._accepted
 
     def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:  # closed
-                return
+        for connection in accepted_connections(self._socket):
             with self._lock:
                 self._accepted += 1
             connection.close()
